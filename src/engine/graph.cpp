@@ -1,0 +1,159 @@
+// Graph construction (shape inference at add time) and the forward pass that keeps every
+// node's output with its wall time.
+#include "engine/graph.h"
+
+#include <chrono>
+
+#include "engine/error.h"
+
+namespace cl {
+
+double Activations::total_millis() const {
+    double total = 0;
+    for (double m : millis) total += m;
+    return total;
+}
+
+namespace {
+class InputOp final : public Op {
+public:
+    explicit InputOp(Shape shape) : shape_(shape) {}
+    OpKind kind() const override { return OpKind::Input; }
+    std::unique_ptr<Op> clone() const override { return std::make_unique<InputOp>(*this); }
+    Shape infer_shape(const std::vector<Shape>&) const override { return shape_; }
+    void forward(const std::vector<const Tensor*>&, Tensor&) const override {}
+
+private:
+    Shape shape_;
+};
+}  // namespace
+
+int Graph::add_input(std::string name, Shape shape) {
+    if (!nodes_.empty()) throw Error(name_ + ": the input must be the first node");
+    shape.n = 1;
+    Node node;
+    node.name = std::move(name);
+    node.op = std::make_unique<InputOp>(shape);
+    node.shape = shape;
+    nodes_.push_back(std::move(node));
+    return 0;
+}
+
+int Graph::add(std::string name, std::unique_ptr<Op> op, std::vector<int> inputs) {
+    CL_ASSERT(op != nullptr);
+    if (find(name) >= 0) throw Error(name_ + ": duplicate node name '" + name + "'");
+    std::vector<Shape> shapes;
+    for (int i : inputs) {
+        if (i < 0 || i >= size())
+            throw Error(name_ + ": node '" + name + "' refers to a node that does not exist yet");
+        shapes.push_back(nodes_[size_t(i)].shape);
+    }
+    Node node;
+    try {
+        node.shape = op->infer_shape(shapes);
+    } catch (const Error& e) {
+        throw Error(name + ": " + e.what());
+    }
+    node.name = std::move(name);
+    node.op = std::move(op);
+    node.inputs = std::move(inputs);
+    nodes_.push_back(std::move(node));
+    return size() - 1;
+}
+
+int Graph::find(std::string_view name) const {
+    for (int i = 0; i < size(); ++i)
+        if (nodes_[size_t(i)].name == name) return i;
+    return -1;
+}
+
+int Graph::require(std::string_view name) const {
+    const int i = find(name);
+    if (i < 0) throw Error(name_ + ": no layer named '" + std::string(name) + "'");
+    return i;
+}
+
+Shape Graph::input_shape() const {
+    if (nodes_.empty()) throw Error(name_ + ": the graph is empty");
+    return nodes_[0].shape;
+}
+
+std::vector<Shape> Graph::input_shapes(int index, int batch) const {
+    std::vector<Shape> shapes;
+    for (int i : node(index).inputs) {
+        Shape s = nodes_[size_t(i)].shape;
+        s.n = batch;
+        shapes.push_back(s);
+    }
+    return shapes;
+}
+
+Activations Graph::forward(const Tensor& input, const RunControl& control) const {
+    const Shape expected = input_shape();
+    const Shape& got = input.shape();
+    if (got.c != expected.c || got.h != expected.h || got.w != expected.w)
+        throw Error(name_ + ": expects input " + expected.chw() + ", got " + got.chw());
+
+    using Clock = std::chrono::steady_clock;
+    Activations acts;
+    acts.outputs.resize(nodes_.size());
+    acts.millis.assign(nodes_.size(), 0.0);
+    acts.outputs[0] = input;
+    const int batch = got.n;
+    for (int i = 1; i < size(); ++i) {
+        if (control.keep_going && !control.keep_going(i, size())) {
+            acts.cancelled = true;
+            return acts;
+        }
+        const Node& node = nodes_[size_t(i)];
+        const auto start = Clock::now();
+        std::vector<const Tensor*> inputs;
+        std::vector<Shape> shapes;
+        for (int j : node.inputs) {
+            inputs.push_back(&acts.outputs[size_t(j)]);
+            shapes.push_back(acts.outputs[size_t(j)].shape());
+        }
+        Shape out_shape = node.shape;
+        out_shape.n = batch;
+        Tensor out = Tensor::zeros(out_shape);
+        node.op->forward(inputs, out);
+        acts.outputs[size_t(i)] = std::move(out);
+        acts.millis[size_t(i)] =
+            std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    }
+    return acts;
+}
+
+std::vector<GraphParam> Graph::params() {
+    std::vector<GraphParam> all;
+    for (Node& node : nodes_)
+        for (NamedParam& p : node.op->params()) all.push_back({node.name + "." + p.name, p});
+    return all;
+}
+
+int64_t Graph::param_count() const {
+    int64_t total = 0;
+    for (const Node& node : nodes_)
+        for (const NamedParam& p : node.op->params())
+            if (p.trainable) total += p.value->numel();
+    return total;
+}
+
+void Graph::set_training(bool training) {
+    for (Node& node : nodes_) node.op->set_training(training);
+}
+
+Graph Graph::clone() const {
+    Graph copy(name_);
+    for (const Node& node : nodes_) {
+        Node n;
+        n.name = node.name;
+        n.op = node.op->clone();
+        n.inputs = node.inputs;
+        n.shape = node.shape;
+        copy.nodes_.push_back(std::move(n));
+    }
+    return copy;
+}
+
+}  // namespace cl

@@ -1,0 +1,142 @@
+// The operator interface every layer implements, the OpKind name table, and the named
+// parameter structs (never magic keys). One .cpp per op family in this folder; the
+// textbook loops used as the test oracle live in ops/reference.{h,cpp}.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/tensor.h"
+
+namespace cl {
+
+enum class OpKind {
+    Input,
+    Conv2d,
+    MaxPool2d,
+    AvgPool2d,
+    GlobalAvgPool,
+    Relu,
+    Tanh,
+    Sigmoid,
+    Lrn,
+    BatchNorm2d,
+    Linear,
+    Flatten,
+    Dropout,
+    Concat,
+    Add,
+    Softmax,
+    Count
+};
+
+const char* op_kind_name(OpKind kind);  // "Conv2d", "MaxPool2d", ... (table in op.cpp)
+
+struct Conv2dParams {
+    int out_channels = 0, kernel = 3, stride = 1, pad = 0, dilation = 1, groups = 1;
+    bool bias = true;
+    Conv2dParams& with_stride(int s) { stride = s; return *this; }
+    Conv2dParams& with_pad(int p) { pad = p; return *this; }
+    Conv2dParams& with_dilation(int d) { dilation = d; return *this; }
+    Conv2dParams& with_groups(int g) { groups = g; return *this; }
+    Conv2dParams& without_bias() { bias = false; return *this; }
+};
+inline Conv2dParams conv(int out_channels, int kernel) {
+    Conv2dParams p;
+    p.out_channels = out_channels;
+    p.kernel = kernel;
+    return p;
+}
+
+struct PoolParams {
+    int kernel = 2, stride = 2, pad = 0;
+    bool ceil_mode = false;          // PyTorch/ONNX ceil_mode: output size rounds up
+    bool count_include_pad = true;   // average pooling only
+    PoolParams& with_pad(int p) { pad = p; return *this; }
+    PoolParams& with_ceil() { ceil_mode = true; return *this; }
+    PoolParams& excluding_pad() { count_include_pad = false; return *this; }
+};
+inline PoolParams pool(int kernel, int stride) {
+    PoolParams p;
+    p.kernel = kernel;
+    p.stride = stride;
+    return p;
+}
+
+struct LrnParams {  // AlexNet: size 5, alpha 1e-4, beta 0.75, k 2 (PyTorch/ONNX convention: alpha/size)
+    int size = 5;
+    float alpha = 1e-4f, beta = 0.75f, k = 2.0f;
+};
+
+// One learnable tensor (or running statistic) of an op, as "weight", "bias", "running_mean"…
+struct NamedParam {
+    std::string name;
+    Tensor* value = nullptr;
+    Tensor* grad = nullptr;   // same shape as value; nullptr for buffers such as running stats
+    bool trainable = true;    // false: counted neither as a parameter nor optimised
+};
+
+// Sliding-window geometry, for the summary table and receptive fields. kernel == 0: not spatial.
+struct LayerGeometry {
+    int kernel = 0, stride = 1, pad = 0, dilation = 1;
+};
+
+// Arguments of Op::backward. Ops ADD into grad_inputs (zero-initialised by the caller, entries
+// may be nullptr when not needed) and into their own parameter grads.
+struct BackwardArgs {
+    std::vector<const Tensor*> inputs;
+    const Tensor* output = nullptr;
+    const Tensor* grad_output = nullptr;
+    std::vector<Tensor*> grad_inputs;
+};
+
+class Op {
+public:
+    virtual ~Op() = default;
+    virtual OpKind kind() const = 0;
+    virtual std::unique_ptr<Op> clone() const = 0;  // deep copy, parameters included
+
+    // Output shape for these input shapes; throws cl::Error naming the mismatch.
+    virtual Shape infer_shape(const std::vector<Shape>& inputs) const = 0;
+    // output is pre-allocated with infer_shape's result.
+    virtual void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const = 0;
+    virtual void backward(const BackwardArgs& args);  // default: throws cl::Error
+
+    // Dropout and BatchNorm behave differently while training.
+    virtual void set_training(bool training) { (void)training; }
+
+    virtual std::vector<NamedParam> params() { return {}; }
+    virtual LayerGeometry geometry() const { return {}; }
+    // Multiply-accumulates of one forward pass for these shapes (0 where the op has none).
+    virtual int64_t macs(const std::vector<Shape>& inputs, const Shape& output) const {
+        (void)inputs;
+        (void)output;
+        return 0;
+    }
+};
+
+// Factories. Parameters are created zero-filled; zoo/init.cpp initialises them.
+std::unique_ptr<Op> make_conv2d(int in_channels, const Conv2dParams& params);
+std::unique_ptr<Op> make_maxpool2d(const PoolParams& params);
+std::unique_ptr<Op> make_avgpool2d(const PoolParams& params);
+std::unique_ptr<Op> make_global_avgpool();
+std::unique_ptr<Op> make_relu();
+std::unique_ptr<Op> make_tanh();
+std::unique_ptr<Op> make_sigmoid();
+std::unique_ptr<Op> make_lrn(const LrnParams& params);
+std::unique_ptr<Op> make_batchnorm2d(int channels, float eps = 1e-5f, float momentum = 0.1f);
+std::unique_ptr<Op> make_linear(int in_features, int out_features, bool bias = true);
+std::unique_ptr<Op> make_flatten();
+std::unique_ptr<Op> make_dropout(float p);
+std::unique_ptr<Op> make_concat();   // along channels
+std::unique_ptr<Op> make_add();      // element-wise, same shapes
+std::unique_ptr<Op> make_softmax();  // over channels (the class axis of a [N,K,1,1] tensor)
+
+// Output size of a sliding window: floor((in + 2*pad - dilation*(kernel-1) - 1) / stride) + 1,
+// or ceil when ceil_mode. Throws cl::Error when the window does not fit.
+int conv_output_size(int in, int kernel, int stride, int pad, int dilation = 1,
+                     bool ceil_mode = false);
+
+}  // namespace cl

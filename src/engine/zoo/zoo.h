@@ -1,0 +1,63 @@
+// The built-in architectures: one table (zoo.cpp), one builder function per model, each
+// reading like the slide it comes from.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/graph.h"
+
+namespace cl {
+
+struct ZooOptions {
+    uint64_t seed = 42;   // He initialisation seed, used when no trained weights are loaded
+    bool lrn = false;     // AlexNet: LocalResponseNorm where the paper puts it
+};
+
+struct ZooEntry {
+    const char* name;
+    const char* description;   // one line, shown by `convlens models` and the GUI
+    Graph (*build)(const ZooOptions& options);
+};
+
+const std::vector<ZooEntry>& zoo_list();
+const ZooEntry* zoo_find(const std::string& name);   // nullptr if absent
+Graph zoo_build(const std::string& name, const ZooOptions& options = {});  // throws cl::Error
+
+// Builds graphs layer by layer with readable names; returns node ids.
+class GraphBuilder {
+public:
+    GraphBuilder(std::string name, const ZooOptions& options);
+    int input(const std::string& name, Shape shape);
+    int conv2d(const std::string& name, int x, const Conv2dParams& params);
+    int maxpool(const std::string& name, int x, const PoolParams& params);
+    int avgpool(const std::string& name, int x, const PoolParams& params);
+    int global_avgpool(const std::string& name, int x);
+    int relu(const std::string& name, int x);
+    int tanh(const std::string& name, int x);
+    int sigmoid(const std::string& name, int x);
+    int lrn(const std::string& name, int x, const LrnParams& params = {});
+    int batchnorm(const std::string& name, int x);
+    int linear(const std::string& name, int x, int out_features, bool bias = true);
+    int flatten(const std::string& name, int x);
+    int dropout(const std::string& name, int x, float p);
+    int concat(const std::string& name, const std::vector<int>& xs);
+    int add(const std::string& name, int a, int b);
+    int softmax(const std::string& name, int x);
+    const Shape& shape(int x) const { return graph_.node(x).shape; }
+    Graph& graph() { return graph_; }
+    Graph finish();   // initialises every parameter (He, fixed seed) and returns the graph
+
+private:
+    Graph graph_;
+    ZooOptions options_;
+};
+
+// He-normal weights for conv/linear (std = sqrt(2 / fan_in)), zero biases, BatchNorm
+// gamma 1 / beta 0 / mean 0 / var 1. Deterministic for a seed on every platform.
+void init_he(Graph& graph, uint64_t seed);
+
+Graph build_lenet5(const ZooOptions& options);
+
+}  // namespace cl
