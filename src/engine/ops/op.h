@@ -76,6 +76,8 @@ struct NamedParam {
     Tensor* value = nullptr;
     Tensor* grad = nullptr;   // same shape as value; nullptr for buffers such as running stats
     bool trainable = true;    // false: counted neither as a parameter nor optimised
+    int rank = 4;             // PyTorch rank: the shape is the first `rank` of (n, c, h, w):
+                              // conv weight 4 [O,I,K,K], linear weight 2 [out,in], bias 1 [O]
 };
 
 // Sliding-window geometry, for the summary table and receptive fields. kernel == 0: not spatial.
