@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -22,6 +23,10 @@ inline std::string read_text(const std::filesystem::path& path) {
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+inline void write_garbage(const std::filesystem::path& path) {
+    std::ofstream(path) << "this is not an image";
 }
 
 // args is appended to the binary's path as given (quote what needs quoting).
