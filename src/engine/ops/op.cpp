@@ -7,9 +7,10 @@ namespace cl {
 
 namespace {
 const char* const k_op_kind_names[] = {
-    "Input", "Conv2d",      "MaxPool2d", "AvgPool2d", "GlobalAvgPool", "Relu",
-    "Tanh",  "Sigmoid",     "Lrn",       "BatchNorm2d", "Linear",      "Flatten",
-    "Dropout", "Concat",    "Add",       "Softmax",
+    "Input",   "Conv2d",  "MaxPool2d", "AvgPool2d",   "GlobalAvgPool", "Relu",
+    "Tanh",    "Sigmoid", "Lrn",       "BatchNorm2d", "Linear",        "Flatten",
+    "Dropout", "Concat",  "Add",       "Softmax",     "Mul",           "Sub",
+    "Div",     "Clip",    "Pad",       "ShortcutPad", "ChannelPick",
 };
 static_assert(sizeof(k_op_kind_names) / sizeof(k_op_kind_names[0]) == size_t(OpKind::Count),
               "every OpKind needs a name");

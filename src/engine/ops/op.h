@@ -29,6 +29,13 @@ enum class OpKind {
     Concat,
     Add,
     Softmax,
+    Mul,  // the ONNX importer's element-wise ops (elementwise.cpp), Clip (ReLU6), zero Pad
+    Sub,
+    Div,
+    Clip,
+    Pad,
+    ShortcutPad,  // ResNet option-A shortcut: stride-s subsample + zero channels (shortcut_pad.cpp)
+    ChannelPick,  // one channel of the input, [N,1,H,W] (ONNX Gather on axis 1; channel_pick.cpp)
     Count
 };
 
@@ -37,11 +44,26 @@ const char* op_kind_name(OpKind kind);  // "Conv2d", "MaxPool2d", ... (table in 
 struct Conv2dParams {
     int out_channels = 0, kernel = 3, stride = 1, pad = 0, dilation = 1, groups = 1;
     bool bias = true;
-    Conv2dParams& with_stride(int s) { stride = s; return *this; }
-    Conv2dParams& with_pad(int p) { pad = p; return *this; }
-    Conv2dParams& with_dilation(int d) { dilation = d; return *this; }
-    Conv2dParams& with_groups(int g) { groups = g; return *this; }
-    Conv2dParams& without_bias() { bias = false; return *this; }
+    Conv2dParams& with_stride(int s) {
+        stride = s;
+        return *this;
+    }
+    Conv2dParams& with_pad(int p) {
+        pad = p;
+        return *this;
+    }
+    Conv2dParams& with_dilation(int d) {
+        dilation = d;
+        return *this;
+    }
+    Conv2dParams& with_groups(int g) {
+        groups = g;
+        return *this;
+    }
+    Conv2dParams& without_bias() {
+        bias = false;
+        return *this;
+    }
 };
 inline Conv2dParams conv(int out_channels, int kernel) {
     Conv2dParams p;
@@ -52,11 +74,20 @@ inline Conv2dParams conv(int out_channels, int kernel) {
 
 struct PoolParams {
     int kernel = 2, stride = 2, pad = 0;
-    bool ceil_mode = false;          // PyTorch/ONNX ceil_mode: output size rounds up
-    bool count_include_pad = true;   // average pooling only
-    PoolParams& with_pad(int p) { pad = p; return *this; }
-    PoolParams& with_ceil() { ceil_mode = true; return *this; }
-    PoolParams& excluding_pad() { count_include_pad = false; return *this; }
+    bool ceil_mode = false;         // PyTorch/ONNX ceil_mode: output size rounds up
+    bool count_include_pad = true;  // average pooling only
+    PoolParams& with_pad(int p) {
+        pad = p;
+        return *this;
+    }
+    PoolParams& with_ceil() {
+        ceil_mode = true;
+        return *this;
+    }
+    PoolParams& excluding_pad() {
+        count_include_pad = false;
+        return *this;
+    }
 };
 inline PoolParams pool(int kernel, int stride) {
     PoolParams p;
@@ -65,7 +96,8 @@ inline PoolParams pool(int kernel, int stride) {
     return p;
 }
 
-struct LrnParams {  // AlexNet: size 5, alpha 1e-4, beta 0.75, k 2 (PyTorch/ONNX convention: alpha/size)
+struct LrnParams {  // AlexNet: size 5, alpha 1e-4, beta 0.75, k 2 (PyTorch/ONNX convention:
+                    // alpha/size)
     int size = 5;
     float alpha = 1e-4f, beta = 0.75f, k = 2.0f;
 };
@@ -74,10 +106,10 @@ struct LrnParams {  // AlexNet: size 5, alpha 1e-4, beta 0.75, k 2 (PyTorch/ONNX
 struct NamedParam {
     std::string name;
     Tensor* value = nullptr;
-    Tensor* grad = nullptr;   // same shape as value; nullptr for buffers such as running stats
-    bool trainable = true;    // false: counted neither as a parameter nor optimised
-    int rank = 4;             // PyTorch rank: the shape is the first `rank` of (n, c, h, w):
-                              // conv weight 4 [O,I,K,K], linear weight 2 [out,in], bias 1 [O]
+    Tensor* grad = nullptr;  // same shape as value; nullptr for buffers such as running stats
+    bool trainable = true;   // false: counted neither as a parameter nor optimised
+    int rank = 4;            // PyTorch rank: the shape is the first `rank` of (n, c, h, w):
+                             // conv weight 4 [O,I,K,K], linear weight 2 [out,in], bias 1 [O]
 };
 
 // Sliding-window geometry, for the summary table and receptive fields. kernel == 0: not spatial.
@@ -135,6 +167,22 @@ std::unique_ptr<Op> make_dropout(float p);
 std::unique_ptr<Op> make_concat();   // along channels
 std::unique_ptr<Op> make_add();      // element-wise, same shapes
 std::unique_ptr<Op> make_softmax();  // over channels (the class axis of a [N,K,1,1] tensor)
+
+// Element-wise Add/Sub/Mul/Div (elementwise.cpp). Two inputs of the same shape, or one input and
+// a constant: a scalar [1,1,1,1] or one value per channel [1,C,1,1], broadcast over the input.
+// constant_first: the constant is the left operand (c - x, c / x).
+std::unique_ptr<Op> make_elementwise(OpKind kind);
+std::unique_ptr<Op> make_elementwise_constant(OpKind kind, const Tensor& constant,
+                                              bool constant_first = false);
+std::unique_ptr<Op> make_clip(float min_value, float max_value);  // ReLU6: clip(0, 6)
+struct PadParams {  // constant padding of the spatial axes (asymmetric pads of ONNX Conv)
+    int top = 0, left = 0, bottom = 0, right = 0;
+    float value = 0.0f;
+};
+std::unique_ptr<Op> make_pad(const PadParams& params);
+// ResNet option A: out[:, :C] = x[:, :, ::stride, ::stride], out[:, C:out_channels] = 0.
+std::unique_ptr<Op> make_shortcut_pad(int out_channels, int stride);
+std::unique_ptr<Op> make_channel_pick(int channel);  // [N,C,H,W] -> [N,1,H,W]
 
 // Output size of a sliding window: floor((in + 2*pad - dilation*(kernel-1) - 1) / stride) + 1,
 // or ceil when ceil_mode. Throws cl::Error when the window does not fit.

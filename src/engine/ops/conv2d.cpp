@@ -1,0 +1,197 @@
+// Conv2d: im2col + Eigen GEMM per sample, group and band of output rows (1x1 stride-1
+// convolutions skip im2col), bias fused; backward by the transposed GEMMs and col2im.
+#include <algorithm>
+#include <vector>
+
+#include "engine/error.h"
+#include "engine/ops/im2col.h"
+#include "engine/ops/op.h"
+#include "engine/ops/op_common.h"
+
+namespace cl {
+
+namespace {
+
+using ConstVectorMap = Eigen::Map<const Eigen::VectorXf>;
+using VectorMap = Eigen::Map<Eigen::VectorXf>;
+using StridedMatrixMap =
+    Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>, 0,
+               Eigen::OuterStride<>>;
+
+constexpr int64_t k_column_budget = 1 << 19;  // floats (2 MB) of im2col columns per GEMM
+
+// Hyper-parameter mistakes, reported by infer_shape so that the message names the node.
+std::string conv2d_param_problem(int in_channels, const Conv2dParams& p) {
+    auto num = [](int v) { return std::to_string(v); };
+    if (in_channels < 1) return "needs at least 1 input channel, got " + num(in_channels);
+    if (p.out_channels < 1) return "needs at least 1 output channel, got " + num(p.out_channels);
+    if (p.kernel < 1) return "kernel must be at least 1, got " + num(p.kernel);
+    if (p.dilation < 1) return "dilation must be at least 1, got " + num(p.dilation);
+    if (p.groups < 1) return "groups must be at least 1, got " + num(p.groups);
+    if (in_channels % p.groups != 0)
+        return num(in_channels) + " input channels cannot be split into " + num(p.groups) +
+               " groups";
+    if (p.out_channels % p.groups != 0)
+        return num(p.out_channels) + " output channels cannot be split into " + num(p.groups) +
+               " groups";
+    return "";
+}
+
+class Conv2dOp final : public Op {
+public:
+    Conv2dOp(int in_channels, const Conv2dParams& params)
+        : in_channels_(in_channels),
+          p_(params),
+          problem_(conv2d_param_problem(in_channels, params)) {
+        if (!problem_.empty()) return;
+        // [Cout, Cin/groups, K, K]; bias [Cout]
+        const Shape w_shape{p_.out_channels, in_channels_ / p_.groups, p_.kernel, p_.kernel};
+        weight_ = Tensor::zeros(w_shape);
+        weight_grad_ = Tensor::zeros(w_shape);
+        if (p_.bias) {
+            bias_ = Tensor::zeros({p_.out_channels, 1, 1, 1});
+            bias_grad_ = Tensor::zeros({p_.out_channels, 1, 1, 1});
+        }
+    }
+
+    OpKind kind() const override { return OpKind::Conv2d; }
+    std::unique_ptr<Op> clone() const override {
+        auto copy = std::make_unique<Conv2dOp>(*this);
+        deep_copy_tensors({&copy->weight_, &copy->weight_grad_, &copy->bias_, &copy->bias_grad_});
+        return copy;
+    }
+
+    Shape infer_shape(const std::vector<Shape>& inputs) const override {
+        if (!problem_.empty()) throw Error(problem_);
+        require_input_count(inputs, 1);
+        const Shape& in = inputs[0];
+        if (in.c != in_channels_)
+            throw Error("expects " + std::to_string(in_channels_) + " input channels, got " +
+                        std::to_string(in.c));
+        const int oh = conv_output_size(in.h, p_.kernel, p_.stride, p_.pad, p_.dilation);
+        const int ow = conv_output_size(in.w, p_.kernel, p_.stride, p_.pad, p_.dilation);
+        return {in.n, p_.out_channels, oh, ow};
+    }
+
+    void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const override {
+        const Tensor& x = *inputs[0];
+        const ConvWindow win = window(x.shape(), output.shape());
+        const int cout_g = p_.out_channels / p_.groups;
+        const int kdim = win.channels * p_.kernel * p_.kernel;
+        const int spatial = win.out_h * win.out_w;
+        const int64_t plane = int64_t(win.height) * win.width;
+        // Output rows per GEMM: the column buffer of one band stays about cache-sized.
+        const int band =
+            direct() ? win.out_h
+                     : std::clamp(int(k_column_budget / (int64_t(kdim) * win.out_w)), 1, win.out_h);
+        std::vector<float> columns(direct() ? 0 : size_t(kdim) * band * win.out_w);
+        for (int n = 0; n < x.shape().n; ++n) {
+            for (int g = 0; g < p_.groups; ++g) {
+                const float* src =
+                    x.data() + (int64_t(n) * in_channels_ + g * win.channels) * plane;
+                ConstMatrixMap w(weight_.data() + int64_t(g) * cout_g * kdim, cout_g, kdim);
+                float* dst = output.data() + (int64_t(n) * p_.out_channels + g * cout_g) * spatial;
+                for (int oh = 0; oh < win.out_h; oh += band) {
+                    const int rows = std::min(band, win.out_h - oh);
+                    const int cols = rows * win.out_w;
+                    if (!direct()) im2col_rows(src, win, oh, oh + rows, columns.data());
+                    ConstMatrixMap col(direct() ? src : columns.data(), kdim, cols);
+                    // [Cout/g, Cin/g*K*K] x [Cin/g*K*K, rows*OW] -> columns of [Cout/g, OH*OW]
+                    StridedMatrixMap out(dst + int64_t(oh) * win.out_w, cout_g, cols,
+                                         Eigen::OuterStride<>(spatial));
+                    out.noalias() = w * col;
+                    if (p_.bias) out.colwise() += ConstVectorMap(bias_.data() + g * cout_g, cout_g);
+                }
+            }
+        }
+    }
+
+    void backward(const BackwardArgs& args) override {
+        const Tensor& x = *args.inputs[0];
+        const Tensor& dy = *args.grad_output;
+        Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
+        const ConvWindow win = window(x.shape(), dy.shape());
+        const int cout_g = p_.out_channels / p_.groups;
+        const int kdim = win.channels * p_.kernel * p_.kernel;
+        const int spatial = win.out_h * win.out_w;
+        const int64_t plane = int64_t(win.height) * win.width;
+        std::vector<float> columns(direct() ? 0 : size_t(kdim) * spatial);
+        std::vector<float> grad_columns(direct() || !dx ? 0 : size_t(kdim) * spatial);
+        for (int n = 0; n < x.shape().n; ++n) {
+            for (int g = 0; g < p_.groups; ++g) {
+                const int64_t in_offset = (int64_t(n) * in_channels_ + g * win.channels) * plane;
+                const float* src = x.data() + in_offset;
+                if (!direct()) im2col(src, win, columns.data());
+                ConstMatrixMap cols(direct() ? src : columns.data(), kdim, spatial);
+                ConstMatrixMap dout(
+                    dy.data() + (int64_t(n) * p_.out_channels + g * cout_g) * spatial, cout_g,
+                    spatial);
+                MatrixMap dw(weight_grad_.data() + int64_t(g) * cout_g * kdim, cout_g, kdim);
+                dw.noalias() += dout * cols.transpose();  // [Cout/g, OH*OW] x [OH*OW, Cin/g*K*K]
+                if (p_.bias)
+                    VectorMap(bias_grad_.data() + g * cout_g, cout_g) += dout.rowwise().sum();
+                if (!dx) continue;
+                ConstMatrixMap w(weight_.data() + int64_t(g) * cout_g * kdim, cout_g, kdim);
+                if (direct()) {
+                    MatrixMap(dx->data() + in_offset, kdim, spatial).noalias() +=
+                        w.transpose() * dout;
+                } else {
+                    // [Cin/g*K*K, Cout/g] x [Cout/g, OH*OW], then folded back onto the input
+                    MatrixMap(grad_columns.data(), kdim, spatial).noalias() = w.transpose() * dout;
+                    col2im(grad_columns.data(), win, dx->data() + in_offset);
+                }
+            }
+        }
+    }
+
+    std::vector<NamedParam> params() override {
+        std::vector<NamedParam> list;
+        list.push_back({"weight", &weight_, &weight_grad_, true, 4});
+        if (p_.bias) list.push_back({"bias", &bias_, &bias_grad_, true, 1});
+        return list;
+    }
+
+    LayerGeometry geometry() const override {
+        LayerGeometry g;
+        g.kernel = p_.kernel;
+        g.stride = p_.stride;
+        g.pad = p_.pad;
+        g.dilation = p_.dilation;
+        return g;
+    }
+
+    int64_t macs(const std::vector<Shape>& /*inputs*/, const Shape& output) const override {
+        return output.numel() * (in_channels_ / p_.groups) * p_.kernel * p_.kernel;
+    }
+
+private:
+    // A 1x1 stride-1 unpadded convolution reads its input as the column matrix directly.
+    bool direct() const { return p_.kernel == 1 && p_.stride == 1 && p_.pad == 0; }
+
+    ConvWindow window(const Shape& in, const Shape& out) const {
+        ConvWindow w;
+        w.channels = in_channels_ / p_.groups;
+        w.height = in.h;
+        w.width = in.w;
+        w.kernel = p_.kernel;
+        w.stride = p_.stride;
+        w.pad = p_.pad;
+        w.dilation = p_.dilation;
+        w.out_h = out.h;
+        w.out_w = out.w;
+        return w;
+    }
+
+    int in_channels_;
+    Conv2dParams p_;
+    std::string problem_;
+    Tensor weight_, weight_grad_, bias_, bias_grad_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> make_conv2d(int in_channels, const Conv2dParams& params) {
+    return std::make_unique<Conv2dOp>(in_channels, params);
+}
+
+}  // namespace cl

@@ -1,0 +1,119 @@
+// Element-wise Add/Sub/Mul/Div as ONNX files use them: two tensors of the same shape, or a
+// tensor and a constant (a scalar, or one value per channel broadcast over H and W).
+#include <string>
+
+#include "engine/error.h"
+#include "engine/ops/op.h"
+#include "engine/ops/op_common.h"
+
+namespace cl {
+
+namespace {
+
+float apply(OpKind kind, float a, float b) {
+    switch (kind) {
+        case OpKind::Add:
+            return a + b;
+        case OpKind::Sub:
+            return a - b;
+        case OpKind::Mul:
+            return a * b;
+        case OpKind::Div:
+            return a / b;
+        default:
+            CL_ASSERT(false);
+            return 0.0f;
+    }
+}
+
+bool is_arithmetic(OpKind kind) {
+    return kind == OpKind::Add || kind == OpKind::Sub || kind == OpKind::Mul || kind == OpKind::Div;
+}
+
+class ElementwiseOp final : public Op {
+public:
+    explicit ElementwiseOp(OpKind kind) : kind_(kind) { CL_ASSERT(is_arithmetic(kind)); }
+    OpKind kind() const override { return kind_; }
+    std::unique_ptr<Op> clone() const override { return std::make_unique<ElementwiseOp>(*this); }
+
+    Shape infer_shape(const std::vector<Shape>& inputs) const override {
+        require_input_count(inputs, 2);
+        if (inputs[0] != inputs[1])
+            throw Error("inputs must have the same shape, got " + inputs[0].str() + " and " +
+                        inputs[1].str());
+        return inputs[0];
+    }
+
+    void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const override {
+        const float* a = inputs[0]->data();
+        const float* b = inputs[1]->data();
+        float* y = output.data();
+        for (int64_t i = 0; i < output.numel(); ++i) y[i] = apply(kind_, a[i], b[i]);
+    }
+
+private:
+    OpKind kind_;
+};
+
+class ElementwiseConstantOp final : public Op {
+public:
+    ElementwiseConstantOp(OpKind kind, const Tensor& constant, bool constant_first)
+        : kind_(kind), constant_(constant.clone()), constant_first_(constant_first) {
+        CL_ASSERT(is_arithmetic(kind));
+    }
+    OpKind kind() const override { return kind_; }
+    std::unique_ptr<Op> clone() const override {
+        auto copy = std::make_unique<ElementwiseConstantOp>(*this);
+        deep_copy_tensors({&copy->constant_});
+        return copy;
+    }
+
+    Shape infer_shape(const std::vector<Shape>& inputs) const override {
+        require_input_count(inputs, 1);
+        const int64_t k = constant_.numel();
+        if (k != 1 && k != inputs[0].c)
+            throw Error("the constant has " + std::to_string(k) +
+                        " values, expected 1 or one per channel (" + std::to_string(inputs[0].c) +
+                        ")");
+        return inputs[0];
+    }
+
+    void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const override {
+        const Shape s = inputs[0]->shape();
+        const int64_t area = int64_t(s.h) * s.w;
+        const bool per_channel = constant_.numel() != 1;
+        const float* x = inputs[0]->data();
+        float* y = output.data();
+        for (int n = 0; n < s.n; ++n)
+            for (int c = 0; c < s.c; ++c) {
+                const float k = constant_[per_channel ? c : 0];
+                const int64_t offset = (int64_t(n) * s.c + c) * area;
+                for (int64_t i = offset; i < offset + area; ++i)
+                    y[i] = constant_first_ ? apply(kind_, k, x[i]) : apply(kind_, x[i], k);
+            }
+    }
+
+    // A buffer, not a trainable parameter: it is kept so that the model can be saved again.
+    std::vector<NamedParam> params() override {
+        return {{"constant", &constant_, nullptr, false, constant_.numel() == 1 ? 0 : 1}};
+    }
+
+private:
+    OpKind kind_;
+    Tensor constant_;  // [1,1,1,1] (scalar) or [1,C,1,1] (per channel)
+    bool constant_first_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> make_elementwise(OpKind kind) {
+    if (kind == OpKind::Add) return make_add();
+    return std::make_unique<ElementwiseOp>(kind);
+}
+
+std::unique_ptr<Op> make_elementwise_constant(OpKind kind, const Tensor& constant,
+                                              bool constant_first) {
+    return std::make_unique<ElementwiseConstantOp>(kind, constant, constant_first);
+}
+
+}  // namespace cl

@@ -1,0 +1,89 @@
+// Linear (fully connected): any [N,C,H,W] input is read as [N, C*H*W]; Eigen GEMV/GEMM.
+#include "engine/error.h"
+#include "engine/ops/op.h"
+#include "engine/ops/op_common.h"
+
+namespace cl {
+
+namespace {
+
+class LinearOp final : public Op {
+public:
+    LinearOp(int in_features, int out_features, bool bias)
+        : in_(in_features), out_(out_features), has_bias_(bias) {
+        if (in_ < 1 || out_ < 1) return;             // reported by infer_shape
+        weight_ = Tensor::zeros({out_, in_, 1, 1});  // [out, in]
+        weight_grad_ = Tensor::zeros({out_, in_, 1, 1});
+        if (has_bias_) {
+            bias_ = Tensor::zeros({out_, 1, 1, 1});
+            bias_grad_ = Tensor::zeros({out_, 1, 1, 1});
+        }
+    }
+
+    OpKind kind() const override { return OpKind::Linear; }
+    std::unique_ptr<Op> clone() const override {
+        auto copy = std::make_unique<LinearOp>(*this);
+        deep_copy_tensors({&copy->weight_, &copy->weight_grad_, &copy->bias_, &copy->bias_grad_});
+        return copy;
+    }
+
+    Shape infer_shape(const std::vector<Shape>& inputs) const override {
+        if (in_ < 1 || out_ < 1)
+            throw Error("needs at least 1 input and 1 output feature, got " + std::to_string(in_) +
+                        " and " + std::to_string(out_));
+        require_input_count(inputs, 1);
+        const Shape& s = inputs[0];
+        if (s.per_sample() != in_)
+            throw Error("expects " + std::to_string(in_) + " input features, got " +
+                        std::to_string(s.per_sample()) + " (" + s.chw() + ")");
+        return {s.n, out_, 1, 1};
+    }
+
+    void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const override {
+        const int n = inputs[0]->shape().n;
+        ConstMatrixMap x = inputs[0]->as_matrix(n, in_);
+        MatrixMap y = output.as_matrix(n, out_);
+        ConstMatrixMap w = weight_.as_matrix(out_, in_);
+        if (n == 1) {
+            // A batch of one is a matrix-vector product: [out, in] x [in]
+            y.row(0).transpose().noalias() = w * x.row(0).transpose();
+        } else {
+            y.noalias() = x * w.transpose();  // [N, in] x [in, out]
+        }
+        if (has_bias_) y.rowwise() += bias_.as_matrix(1, out_).row(0);
+    }
+
+    void backward(const BackwardArgs& args) override {
+        const int n = args.inputs[0]->shape().n;
+        ConstMatrixMap x = args.inputs[0]->as_matrix(n, in_);
+        ConstMatrixMap dy = args.grad_output->as_matrix(n, out_);
+        weight_grad_.as_matrix(out_, in_).noalias() += dy.transpose() * x;  // [out, N] x [N, in]
+        if (has_bias_) bias_grad_.as_matrix(1, out_) += dy.colwise().sum();
+        Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
+        if (dx) dx->as_matrix(n, in_).noalias() += dy * weight_.as_matrix(out_, in_);
+    }
+
+    std::vector<NamedParam> params() override {
+        std::vector<NamedParam> list;
+        list.push_back({"weight", &weight_, &weight_grad_, true, 2});
+        if (has_bias_) list.push_back({"bias", &bias_, &bias_grad_, true, 1});
+        return list;
+    }
+
+    int64_t macs(const std::vector<Shape>& /*inputs*/, const Shape& output) const override {
+        return int64_t(output.n) * in_ * out_;
+    }
+
+private:
+    int in_, out_;
+    bool has_bias_;
+    Tensor weight_, weight_grad_, bias_, bias_grad_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> make_linear(int in_features, int out_features, bool bias) {
+    return std::make_unique<LinearOp>(in_features, out_features, bias);
+}
+
+}  // namespace cl

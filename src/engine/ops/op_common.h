@@ -1,0 +1,25 @@
+// Small helpers shared by the op implementations in this folder: input-count checks and the
+// deep copy of parameter tensors that clone() needs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/error.h"
+#include "engine/tensor.h"
+
+namespace cl {
+
+inline void require_input_count(const std::vector<Shape>& inputs, size_t count) {
+    if (inputs.size() != count)
+        throw Error("expects " + std::to_string(count) + (count == 1 ? " input" : " inputs") +
+                    ", got " + std::to_string(inputs.size()));
+}
+
+// Tensors share storage when copied; an op's clone() must not share its parameters.
+inline void deep_copy_tensors(std::vector<Tensor*> tensors) {
+    for (Tensor* t : tensors)
+        if (!t->empty()) *t = t->clone();
+}
+
+}  // namespace cl

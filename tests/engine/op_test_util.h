@@ -1,0 +1,125 @@
+// Helpers for the op tests: run one op on tensors, set its parameters, and check its
+// backward against double-sided finite differences.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/ops/op.h"
+#include "testing.h"
+
+namespace cl::testing {
+
+inline Tensor run_op(const Op& op, const std::vector<const Tensor*>& inputs) {
+    std::vector<Shape> shapes;
+    for (const Tensor* t : inputs) shapes.push_back(t->shape());
+    Tensor out = Tensor::zeros(op.infer_shape(shapes));
+    op.forward(inputs, out);
+    return out;
+}
+inline Tensor run_op(const Op& op, const Tensor& input) {
+    return run_op(op, {&input});
+}
+
+inline NamedParam find_param(Op& op, const std::string& name) {
+    for (const NamedParam& p : op.params())
+        if (p.name == name) return p;
+    ADD_FAILURE() << "no parameter " << name;
+    return {};
+}
+
+// Copies `values` into the op's parameter `name` (shapes must agree).
+inline void set_param(Op& op, const std::string& name, const Tensor& values) {
+    NamedParam p = find_param(op, name);
+    ASSERT_NE(p.value, nullptr);
+    ASSERT_EQ(p.value->shape(), values.shape()) << name;
+    std::copy(values.data(), values.data() + values.numel(), p.value->data());
+}
+
+// Values spaced `gap` apart in random order: no ties within eps, for max pooling and ReLU.
+inline Tensor distinct_tensor(Shape shape, uint32_t seed, float gap = 0.01f) {
+    std::vector<int> order(size_t(shape.numel()));
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937 rng(seed);
+    std::shuffle(order.begin(), order.end(), rng);
+    Tensor t = Tensor::zeros(shape);
+    const float mid = float(shape.numel()) / 2;
+    for (int64_t i = 0; i < t.numel(); ++i) t[i] = (float(order[size_t(i)]) - mid + 0.5f) * gap;
+    return t;
+}
+
+struct GradCheckOptions {
+    float eps = 1e-2f;
+    double atol = 5e-4, rtol = 5e-3;
+};
+
+// loss = sum(output * weights), evaluated in double so that only the op's float error remains.
+inline double weighted_loss(const Op& op, const std::vector<Tensor>& inputs,
+                            const Tensor& weights) {
+    std::vector<const Tensor*> ptrs;
+    for (const Tensor& t : inputs) ptrs.push_back(&t);
+    const Tensor out = run_op(op, ptrs);
+    double loss = 0;
+    for (int64_t i = 0; i < out.numel(); ++i) loss += double(out[i]) * weights[i];
+    return loss;
+}
+
+// Compares Op::backward with (L(x+eps) - L(x-eps)) / 2eps for every input element and every
+// trainable parameter element. Gradients are pre-filled with a constant to check that
+// backward ADDS into them.
+inline ::testing::AssertionResult check_gradients(Op& op, std::vector<Tensor> inputs, uint32_t seed,
+                                                  const GradCheckOptions& opt = {}) {
+    constexpr float k_prefill = 0.5f;
+    std::vector<const Tensor*> ptrs;
+    for (const Tensor& t : inputs) ptrs.push_back(&t);
+    const Tensor out = run_op(op, ptrs);
+    const Tensor dy = random_tensor(out.shape(), seed);
+
+    std::vector<Tensor> grads;
+    for (const Tensor& t : inputs) grads.push_back(Tensor::filled(t.shape(), k_prefill));
+    for (NamedParam& p : op.params())
+        if (p.grad) p.grad->fill(k_prefill);
+    BackwardArgs args;
+    args.inputs = ptrs;
+    args.output = &out;
+    args.grad_output = &dy;
+    for (Tensor& g : grads) args.grad_inputs.push_back(&g);
+    op.backward(args);
+
+    auto compare = [&](const std::string& what, Tensor& value,
+                       const Tensor& grad) -> ::testing::AssertionResult {
+        for (int64_t i = 0; i < value.numel(); ++i) {
+            const float saved = value[i];
+            value[i] = saved + opt.eps;
+            const double plus = weighted_loss(op, inputs, dy);
+            value[i] = saved - opt.eps;
+            const double minus = weighted_loss(op, inputs, dy);
+            value[i] = saved;
+            const double numeric = (plus - minus) / (2.0 * double(opt.eps));
+            const double analytic = double(grad[i]) - k_prefill;
+            if (!(std::fabs(analytic - numeric) <= opt.atol + opt.rtol * std::fabs(numeric)))
+                return ::testing::AssertionFailure()
+                       << what << "[" << i << "] of " << value.shape().str() << ": backward "
+                       << analytic << ", finite difference " << numeric;
+        }
+        return ::testing::AssertionSuccess();
+    };
+    for (size_t k = 0; k < inputs.size(); ++k) {
+        auto r = compare("input " + std::to_string(k), inputs[k], grads[k]);
+        if (!r) return r;
+    }
+    for (NamedParam& p : op.params()) {
+        if (!p.trainable || !p.grad) continue;
+        const Tensor grad = p.grad->clone();
+        auto r = compare(p.name, *p.value, grad);
+        if (!r) return r;
+    }
+    return ::testing::AssertionSuccess();
+}
+
+}  // namespace cl::testing
