@@ -1,5 +1,5 @@
-// Weights in the safetensors format (JSON header + raw little-endian F32), the same keys and
-// shapes as PyTorch's state_dict: "conv1.weight" [6,1,5,5], "fc1.weight" [120,400], "fc1.bias" [120].
+// Weights in the safetensors format (JSON header + raw little-endian F32), with the keys and
+// shapes of PyTorch's state_dict: "conv1.weight" [6,1,5,5], "fc1.weight" [120,400].
 #pragma once
 
 #include <map>
@@ -11,8 +11,9 @@
 namespace cl {
 
 struct NamedTensor {
-    Tensor tensor;                 // NCHW, the file's shape right-aligned... see shape below
-    std::vector<int64_t> shape;    // the file's own shape (rank 0-4)
+    Tensor tensor;               // the values; the file's shape laid into (n,c,h,w) from the
+                                 // left, as NamedParam does: [120,400] -> 120x400x1x1
+    std::vector<int64_t> shape;  // the file's own shape (rank 0-4)
 };
 
 std::map<std::string, NamedTensor> safetensors_read(const std::string& path);
