@@ -23,8 +23,12 @@ int GraphBuilder::avgpool(const std::string& name, int x, const PoolParams& para
 int GraphBuilder::global_avgpool(const std::string& name, int x) {
     return graph_.add(name, make_global_avgpool(), {x});
 }
-int GraphBuilder::relu(const std::string& name, int x) { return graph_.add(name, make_relu(), {x}); }
-int GraphBuilder::tanh(const std::string& name, int x) { return graph_.add(name, make_tanh(), {x}); }
+int GraphBuilder::relu(const std::string& name, int x) {
+    return graph_.add(name, make_relu(), {x});
+}
+int GraphBuilder::tanh(const std::string& name, int x) {
+    return graph_.add(name, make_tanh(), {x});
+}
 int GraphBuilder::sigmoid(const std::string& name, int x) {
     return graph_.add(name, make_sigmoid(), {x});
 }
@@ -54,9 +58,12 @@ int GraphBuilder::add(const std::string& name, int a, int b) {
 int GraphBuilder::softmax(const std::string& name, int x) {
     return graph_.add(name, make_softmax(), {x});
 }
+int GraphBuilder::shortcut_pad(const std::string& name, int x, int out_channels, int stride) {
+    return graph_.add(name, make_shortcut_pad(out_channels, stride), {x});
+}
 
 Graph GraphBuilder::finish() {
-    init_he(graph_, options_.seed);
+    if (options_.initialize) init_he(graph_, options_.seed);
     return std::move(graph_);
 }
 

@@ -11,18 +11,19 @@
 namespace cl {
 
 struct ZooOptions {
-    uint64_t seed = 42;   // He initialisation seed, used when no trained weights are loaded
-    bool lrn = false;     // AlexNet: LocalResponseNorm where the paper puts it
+    uint64_t seed = 42;      // He initialisation seed, used when no trained weights are loaded
+    bool lrn = false;        // AlexNet, GoogLeNet: LocalResponseNorm where the paper puts it
+    bool initialize = true;  // false: parameters stay zero (structure only: summaries, listings)
 };
 
 struct ZooEntry {
     const char* name;
-    const char* description;   // one line, shown by `convlens models` and the GUI
+    const char* description;  // one line, shown by `convlens models` and the GUI
     Graph (*build)(const ZooOptions& options);
 };
 
 const std::vector<ZooEntry>& zoo_list();
-const ZooEntry* zoo_find(const std::string& name);   // nullptr if absent
+const ZooEntry* zoo_find(const std::string& name);                         // nullptr if absent
 Graph zoo_build(const std::string& name, const ZooOptions& options = {});  // throws cl::Error
 
 // Builds graphs layer by layer with readable names; returns node ids.
@@ -45,9 +46,11 @@ public:
     int concat(const std::string& name, const std::vector<int>& xs);
     int add(const std::string& name, int a, int b);
     int softmax(const std::string& name, int x);
+    // ResNet option A: stride-s subsample, zero channels up to out_channels (no parameters)
+    int shortcut_pad(const std::string& name, int x, int out_channels, int stride);
     const Shape& shape(int x) const { return graph_.node(x).shape; }
     Graph& graph() { return graph_; }
-    Graph finish();   // initialises every parameter (He, fixed seed) and returns the graph
+    Graph finish();  // initialises every parameter (He, fixed seed) and returns the graph
 
 private:
     Graph graph_;
@@ -59,5 +62,28 @@ private:
 void init_he(Graph& graph, uint64_t seed);
 
 Graph build_lenet5(const ZooOptions& options);
+Graph build_alexnet(const ZooOptions& options);
+Graph build_vgg11(const ZooOptions& options);
+Graph build_vgg16(const ZooOptions& options);
+Graph build_vgg19(const ZooOptions& options);
+Graph build_googlenet(const ZooOptions& options);
+Graph build_resnet18(const ZooOptions& options);
+Graph build_resnet18_plain_count(const ZooOptions& options);
+Graph build_resnet34(const ZooOptions& options);
+Graph build_tinyvgg(const ZooOptions& options);
+
+// The six widths of one inception module, in the column order of the GoogLeNet paper's table.
+struct InceptionWidths {
+    int c1x1 = 0, c3x3_reduce = 0, c3x3 = 0, c5x5_reduce = 0, c5x5 = 0, pool_proj = 0;
+};
+// Adds inception module `name` ("inception3a") on x and returns its output (concat) node. naive:
+// the module without 1x1 reductions (1x1, 3x3, 5x5 convs and the 3x3 max-pool straight on x).
+int add_inception_module(GraphBuilder& b, const std::string& name, int x, const InceptionWidths& w,
+                         bool naive);
+// One inception module on its own, to compare the naive and the reduced module's params and MACs.
+Graph build_inception_block(Shape input, const InceptionWidths& widths, bool naive,
+                            const ZooOptions& options = {});
+Graph build_inception3a(const ZooOptions& options);        // on 192x28x28, the paper's widths
+Graph build_inception3a_naive(const ZooOptions& options);  // same widths, no 1x1 reductions
 
 }  // namespace cl
