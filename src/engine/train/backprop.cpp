@@ -1,0 +1,62 @@
+// Reverse-mode differentiation over the node list: the graph is topological, so walking it
+// backwards visits every consumer of a node before the node itself.
+#include "engine/train/backprop.h"
+
+#include "engine/error.h"
+
+namespace cl {
+
+NodeGradients graph_backward(Graph& graph, const Activations& acts, int from,
+                             const Tensor& grad_from, bool with_input_grad) {
+    CL_ASSERT(from >= 0 && from < graph.size());
+    CL_ASSERT(int(acts.outputs.size()) == graph.size());
+    if (acts.cancelled) throw Error(graph.name() + ": cannot run backward on a cancelled forward");
+    const Shape& out_shape = acts.outputs[size_t(from)].shape();
+    if (grad_from.shape() != out_shape)
+        throw Error(graph.node(from).name + ": gradient shape " + grad_from.shape().str() +
+                    " does not match the output " + out_shape.str());
+
+    // Which nodes lie on a path from a parameter (or the requested input) to `from`: only
+    // those need a gradient of their output.
+    std::vector<bool> needs(size_t(graph.size()), false);
+    needs[0] = with_input_grad;
+    for (int i = 1; i <= from; ++i) {
+        const Node& node = graph.node(i);
+        bool need = false;
+        for (const NamedParam& p : node.op->params()) need = need || p.grad != nullptr;
+        for (int j : node.inputs) need = need || needs[size_t(j)];
+        needs[size_t(i)] = need;
+    }
+
+    NodeGradients result;
+    result.grads.resize(size_t(graph.size()));
+    result.grads[size_t(from)] = grad_from.clone();
+    for (int i = from; i >= 1; --i) {
+        const Tensor& dy = result.grads[size_t(i)];
+        if (dy.empty()) continue;  // nothing downstream of `from` uses this node
+        Node& node = graph.node(i);
+        BackwardArgs args;
+        args.output = &acts.outputs[size_t(i)];
+        args.grad_output = &dy;
+        for (int j : node.inputs) {
+            args.inputs.push_back(&acts.outputs[size_t(j)]);
+            Tensor& g = result.grads[size_t(j)];
+            // A node with several consumers gets one zeroed tensor that each consumer adds into.
+            if (needs[size_t(j)] && g.empty()) g = Tensor::zeros(acts.outputs[size_t(j)].shape());
+            args.grad_inputs.push_back(needs[size_t(j)] ? &g : nullptr);
+        }
+        try {
+            node.op->backward(args);
+        } catch (const Error& e) {
+            throw Error(node.name + ": " + e.what());
+        }
+    }
+    return result;
+}
+
+void zero_param_grads(Graph& graph) {
+    for (GraphParam& p : graph.params())
+        if (p.param.grad) p.param.grad->fill(0.0f);
+}
+
+}  // namespace cl
