@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "engine/error.h"
+#include "engine/imagenet_labels.h"
 #include "engine/io/idx.h"
 #include "engine/io/onnx_import.h"
 #include "engine/io/safetensors.h"
@@ -13,7 +14,8 @@ namespace cl {
 
 namespace {
 bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 }  // namespace
 
@@ -43,7 +45,8 @@ std::vector<std::string> class_names_for_model(const Graph& graph, const std::st
     const int classes = graph.node(graph.output_index()).shape.c;
     if (classes == 10 && graph.input_shape().c == 1 && graph.input_shape().h == 28)
         return class_names_for(weights.find("fashion") != std::string::npos ? "fashion-mnist"
-                                                                          : "mnist");
+                                                                            : "mnist");
+    if (classes == k_imagenet_classes) return imagenet_labels();
     std::vector<std::string> names;
     for (int i = 0; i < classes; ++i) names.push_back("class " + std::to_string(i));
     return names;

@@ -9,7 +9,7 @@
 
 namespace cl {
 
-Graph onnx_import(const std::string& path);   // throws cl::Error naming the file (and node)
+Graph onnx_import(const std::string& path);  // throws cl::Error naming the file (and node)
 std::vector<std::string> onnx_supported_ops();
 
 }  // namespace cl
