@@ -1,13 +1,48 @@
-// PLACEHOLDER until the GUI shell lands.
+// The GUI entry point: parses the GUI flags with CLI11 and runs the main loop.
 #include "app/app_main.h"
+
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 
+#include "app/app.h"
+
 namespace cl {
 
-int app_main(int, char**) {
-    std::fprintf(stderr, "convlens: the GUI is not built yet\n");
-    return 1;
+int app_main(int argc, char** argv) {
+    CLI::App cli{
+        "ConvLens GUI. Without flags: the interactive window.\n"
+        "With --screenshot: render, capture one PNG, exit (for tests and handouts)."};
+    AppOptions o;
+    std::string size;
+    cli.add_option("--screenshot", o.screenshot, "Capture the window into this PNG and exit");
+    cli.add_option("--view", o.view, "View to show (feature-maps, ...)");
+    cli.add_option("--script", o.script, "Input script played before the capture (docs/gui.md)");
+    cli.add_option("--frames", o.frames, "Frames rendered after the script, before the capture")
+        ->check(CLI::Range(1, 100000));
+    cli.add_option("--size", size, "Window size WxH, e.g. 1400x900");
+    cli.add_option("--model", o.model, "Model: a built-in name or an .onnx file");
+    cli.add_option("--input", o.input, "Input image or .npy");
+    cli.add_option("--layer", o.layer, "Layer to select in the Feature Maps view");
+    cli.add_flag("--timing", o.timing, "Print time per frame (with --screenshot)");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
+    }
+    if (!size.empty()) {
+        int w = 0, h = 0;
+        char tail = 0;
+        if (std::sscanf(size.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 200 || h < 150 ||
+            w > 16384 || h > 16384) {
+            std::fprintf(stderr, "convlens: --size must be WxH (at least 200x150), got '%s'\n",
+                         size.c_str());
+            return 1;
+        }
+        o.width = w;
+        o.height = h;
+    }
+    return run_app(o);
 }
 
 }  // namespace cl

@@ -1,0 +1,15 @@
+# Turns every shaders/*.vert and *.frag into a string constant of one generated header, so the
+# program never reads the source tree at run time. Run as: cmake -DDIR=... -DOUT=... -P this
+file(GLOB files ${DIR}/*.vert ${DIR}/*.frag)
+list(SORT files)
+set(out "// Generated from shaders/ by shaders/embed_shaders.cmake: do not edit.\n")
+string(APPEND out "#pragma once\n\nnamespace cl::shaders {\n\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME)
+  string(MAKE_C_IDENTIFIER ${name} id)
+  file(READ ${f} text)
+  string(APPEND out "inline constexpr const char k_${id}[] = R\"glsl(${text})glsl\";\n\n")
+endforeach()
+string(APPEND out "}  // namespace cl::shaders\n")
+file(WRITE ${OUT}.tmp "${out}")
+file(RENAME ${OUT}.tmp ${OUT})

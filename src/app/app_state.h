@@ -1,0 +1,45 @@
+// Everything the user has chosen, UI thread only: plain structs per view, saved and restored as
+// session JSON. Views read and write it; the worker never sees it (it gets a Request).
+#pragma once
+
+#include <string>
+
+#include "app/engine_worker.h"
+
+namespace cl {
+
+// Something a view asks the shell to do (dialogs belong to the shell).
+enum class AppAction { None, OpenImage, OpenModel };
+
+enum class ColormapChoice { Auto, Gray, Viridis, Diverging };
+
+struct FeatureMapsState {
+    std::string layer;  // node name; "" = the first conv layer
+    ColormapChoice colormap = ColormapChoice::Auto;
+    bool per_map = false;    // normalise each map on its own
+    bool pixel_grid = true;  // lines between magnified pixels
+    bool show_filters = true;
+    int filter_input = 0;  // which input channel of the filters to show
+    int enlarged = -1;     // channel shown large, -1 = the grid
+};
+
+struct AppState {
+    Request request;  // model, weights, input: what the worker should compute
+    std::string view = "feature-maps";
+    float zoom = 1.0f;  // presenter zoom on top of the monitor's content scale
+    bool light_theme = false;
+    bool presenter = false;
+    FeatureMapsState feature_maps;
+
+    // Transient (not saved): what the window tells the user.
+    std::string error;   // shown in a dismissible banner
+    std::string notice;  // shown under the menu bar until dismissed
+    AppAction action = AppAction::None;
+};
+
+// Session JSON. save writes atomically; load throws cl::Error naming the file and keeps `state`
+// unchanged on failure.
+void session_save(const std::string& path, const AppState& state);
+void session_load(const std::string& path, AppState& state);
+
+}  // namespace cl

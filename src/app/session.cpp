@@ -1,0 +1,71 @@
+// Session files: the user's choices as JSON (nlohmann-json), written atomically.
+#include <nlohmann/json.hpp>
+
+#include "app/app_state.h"
+#include "engine/error.h"
+#include "engine/io/atomic_file.h"
+
+namespace cl {
+
+NLOHMANN_JSON_SERIALIZE_ENUM(ColormapChoice, {{ColormapChoice::Auto, "auto"},
+                                              {ColormapChoice::Gray, "gray"},
+                                              {ColormapChoice::Viridis, "viridis"},
+                                              {ColormapChoice::Diverging, "diverging"}})
+
+void session_save(const std::string& path, const AppState& s) {
+    const FeatureMapsState& fm = s.feature_maps;
+    nlohmann::json j = {
+        {"convlens_session", 1},
+        {"model", s.request.model},
+        {"weights", s.request.weights},
+        {"input", s.request.input_path},
+        {"view", s.view},
+        {"zoom", s.zoom},
+        {"light_theme", s.light_theme},
+        {"presenter", s.presenter},
+        {"feature_maps",
+         {{"layer", fm.layer},
+          {"colormap", fm.colormap},
+          {"per_map", fm.per_map},
+          {"pixel_grid", fm.pixel_grid},
+          {"show_filters", fm.show_filters},
+          {"filter_input", fm.filter_input}}},
+    };
+    write_file_atomic(path, j.dump(2) + "\n");
+}
+
+void session_load(const std::string& path, AppState& state) {
+    AppState s = state;
+    try {
+        const nlohmann::json j = nlohmann::json::parse(read_file_bytes(path));
+        if (!j.is_object() || !j.contains("convlens_session"))
+            throw Error("not a ConvLens session (no \"convlens_session\" key)");
+        s.request.model = j.value("model", s.request.model);
+        s.request.weights = j.value("weights", s.request.weights);
+        s.request.input_path = j.value("input", s.request.input_path);
+        s.view = j.value("view", s.view);
+        s.zoom = j.value("zoom", s.zoom);
+        s.light_theme = j.value("light_theme", s.light_theme);
+        s.presenter = j.value("presenter", s.presenter);
+        if (j.contains("feature_maps")) {
+            const nlohmann::json& f = j.at("feature_maps");
+            FeatureMapsState& fm = s.feature_maps;
+            fm.layer = f.value("layer", fm.layer);
+            fm.colormap = f.value("colormap", fm.colormap);
+            fm.per_map = f.value("per_map", fm.per_map);
+            fm.pixel_grid = f.value("pixel_grid", fm.pixel_grid);
+            fm.show_filters = f.value("show_filters", fm.show_filters);
+            fm.filter_input = f.value("filter_input", fm.filter_input);
+            fm.enlarged = -1;
+        }
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        throw Error(what.rfind(path, 0) == 0 ? what : path + ": " + what);
+    } catch (const std::exception& e) {
+        throw Error(path + ": " + e.what());
+    }
+    if (!(s.zoom >= 0.5f && s.zoom <= 4.0f)) s.zoom = 1.0f;
+    state = s;
+}
+
+}  // namespace cl

@@ -1,0 +1,25 @@
+// The one list of views: add a view here and it appears in the View menu, the tab bar and --view.
+#include "app/views/feature_maps.h"
+#include "app/views/view.h"
+
+namespace cl {
+
+ViewList make_views() {
+    ViewList views;
+    views.push_back(std::make_unique<FeatureMapsView>());
+    return views;
+}
+
+View* find_view(const ViewList& views, const std::string& id) {
+    for (const auto& v : views)
+        if (id == v->id()) return v.get();
+    return nullptr;
+}
+
+std::string view_ids(const ViewList& views) {
+    std::string ids;
+    for (const auto& v : views) ids += (ids.empty() ? "" : ", ") + std::string(v->id());
+    return ids;
+}
+
+}  // namespace cl
