@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -31,7 +32,9 @@ inline void write_garbage(const std::filesystem::path& path) {
 
 // args is appended to the binary's path as given (quote what needs quoting).
 inline CommandResult run_convlens(const std::string& args) {
-    const auto dir = std::filesystem::path(CONVLENS_TEST_TMP) / "cli_capture";
+    // One capture folder per test process: ctest runs tests in parallel.
+    const auto dir =
+        std::filesystem::path(CONVLENS_TEST_TMP) / ("cli_capture_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto out = dir / "stdout.txt", err = dir / "stderr.txt";
     const std::string command = std::string(CONVLENS_BINARY) + " " + args + " >" + out.string() +

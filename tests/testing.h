@@ -23,8 +23,8 @@ inline Tensor random_tensor(Shape shape, uint32_t seed, float lo = -1.0f, float 
 }
 
 // |a - b| <= atol + rtol * |b| everywhere; reports max diff and the first bad index.
-inline ::testing::AssertionResult tensors_close(const Tensor& a, const Tensor& b, float rtol = 1e-4f,
-                                                float atol = 1e-5f) {
+inline ::testing::AssertionResult tensors_close(const Tensor& a, const Tensor& b,
+                                                float rtol = 1e-4f, float atol = 1e-5f) {
     if (a.shape() != b.shape())
         return ::testing::AssertionFailure()
                << "shapes differ: " << a.shape().str() << " vs " << b.shape().str();

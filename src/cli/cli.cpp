@@ -19,9 +19,11 @@ struct Subcommand {
 };
 
 const Subcommand k_subcommands[] = {
-    {"summary", "Per-layer structural table: shapes, kernel, stride, pad, params, MACs", register_summary},
+    {"summary", "Per-layer structural table: shapes, kernel, stride, pad, params, MACs",
+     register_summary},
     {"models", "List the built-in models", register_models},
-    {"infer", "Run a model on an input, print the top classes, optionally dump every activation", register_infer},
+    {"infer", "Run a model on an input, print the top classes, optionally dump every activation",
+     register_infer},
     {"convolve", "Convolve an image with a hand-written kernel", register_convolve},
     {"render", "Render one layer's feature maps as a PNG grid", register_render},
     {"train", "Train a model on MNIST, Fashion-MNIST or a folder of IDX files", register_train},
@@ -33,8 +35,9 @@ const Subcommand k_subcommands[] = {
 }  // namespace
 
 int cli_main(int argc, char** argv) {
-    CLI::App app{"ConvLens: see how a convolutional neural network works.\n"
-                 "Run without arguments to open the GUI."};
+    CLI::App app{
+        "ConvLens: see how a convolutional neural network works.\n"
+        "Run without arguments to open the GUI."};
     app.set_version_flag("--version", "convlens 0.1.0");
     app.require_subcommand(1);
     std::vector<std::pair<CLI::App*, CommandRunner>> runners;

@@ -49,7 +49,8 @@ int run_bench(const BenchOptions& o) {
     for (int r = 0; r < o.runs; ++r) {
         const Activations acts = graph.forward(input);
         totals.push_back(acts.total_millis());
-        for (int i = 0; i < graph.size(); ++i) per_node[size_t(i)].push_back(acts.millis[size_t(i)]);
+        for (int i = 0; i < graph.size(); ++i)
+            per_node[size_t(i)].push_back(acts.millis[size_t(i)]);
     }
     const double med = median(totals);
     const double lo = *std::min_element(totals.begin(), totals.end());
@@ -58,23 +59,27 @@ int run_bench(const BenchOptions& o) {
     std::vector<LayerTiming> layers;
     for (int i = 1; i < graph.size(); ++i) {
         const Node& node = graph.node(i);
-        layers.push_back({i, median(per_node[size_t(i)]),
-                          node.op->macs(graph.input_shapes(i), node.shape)});
+        layers.push_back(
+            {i, median(per_node[size_t(i)]), node.op->macs(graph.input_shapes(i), node.shape)});
     }
     auto gflops = [](const LayerTiming& l) {
         return l.median_ms > 0 ? 2.0 * double(l.macs) / (l.median_ms * 1e6) : 0.0;
     };
-    const double layer_sum = std::accumulate(layers.begin(), layers.end(), 0.0,
-                                             [](double s, const LayerTiming& l) { return s + l.median_ms; });
+    const double layer_sum =
+        std::accumulate(layers.begin(), layers.end(), 0.0,
+                        [](double s, const LayerTiming& l) { return s + l.median_ms; });
 
     if (o.json) {
-        nlohmann::json j = {{"model", graph.name()}, {"threads", thread_count()}, {"runs", o.runs},
-                            {"median_ms", med}, {"min_ms", lo}, {"max_ms", hi}};
+        nlohmann::json j = {{"model", graph.name()}, {"threads", thread_count()},
+                            {"runs", o.runs},        {"median_ms", med},
+                            {"min_ms", lo},          {"max_ms", hi}};
         j["layers"] = nlohmann::json::array();
         for (const LayerTiming& l : layers) {
             const Node& node = graph.node(l.index);
-            j["layers"].push_back({{"name", node.name}, {"op", op_kind_name(node.op->kind())},
-                                   {"median_ms", l.median_ms}, {"macs", l.macs},
+            j["layers"].push_back({{"name", node.name},
+                                   {"op", op_kind_name(node.op->kind())},
+                                   {"median_ms", l.median_ms},
+                                   {"macs", l.macs},
                                    {"gflops", gflops(l)},
                                    {"share", layer_sum > 0 ? l.median_ms / layer_sum : 0.0}});
         }
@@ -85,8 +90,9 @@ int run_bench(const BenchOptions& o) {
                 graph.name().c_str(), shape.chw().c_str(), thread_count(), o.runs, o.warmup);
     std::printf("latency: median %.3f ms, min %.3f ms, max %.3f ms\n", med, lo, hi);
     std::vector<LayerTiming> sorted = layers;
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const LayerTiming& a, const LayerTiming& b) { return a.median_ms > b.median_ms; });
+    std::stable_sort(sorted.begin(), sorted.end(), [](const LayerTiming& a, const LayerTiming& b) {
+        return a.median_ms > b.median_ms;
+    });
     std::printf("\n%-28s %-14s %10s %8s %9s\n", "layer", "op", "ms", "share", "GFLOP/s");
     for (size_t k = 0; k < sorted.size() && int(k) < o.top; ++k) {
         const LayerTiming& l = sorted[k];
@@ -106,7 +112,8 @@ CommandRunner register_bench(CLI::App& app) {
     app.add_option("--runs", o->runs, "Timed runs (the median is reported)");
     app.add_option("--warmup", o->warmup, "Untimed runs first");
     app.add_option("--top", o->top, "How many of the slowest layers to list");
-    app.add_flag("--json", o->json, "One JSON object: model, threads, runs, median_ms, min_ms, max_ms, layers");
+    app.add_flag("--json", o->json,
+                 "One JSON object: model, threads, runs, median_ms, min_ms, max_ms, layers");
     return [o] { return run_bench(*o); };
 }
 

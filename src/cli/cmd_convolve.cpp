@@ -36,9 +36,11 @@ std::vector<float> parse_kernel(const std::string& text, int* size) {
             } catch (const std::exception&) {
                 used = 0;
             }
-            while (used < item.size() && std::isspace(static_cast<unsigned char>(item[used]))) ++used;
+            while (used < item.size() && std::isspace(static_cast<unsigned char>(item[used])))
+                ++used;
             if (used == 0 || used != item.size())
-                throw Error("kernel: '" + item + "' is not a number (expected \"a,b,c;d,e,f;g,h,i\")");
+                throw Error("kernel: '" + item +
+                            "' is not a number (expected \"a,b,c;d,e,f;g,h,i\")");
             values.push_back(v);
         }
         rows.push_back(values);
@@ -110,20 +112,22 @@ int run_convolve(const ConvolveOptions& o) {
         std::printf("colour scale: blue = %.4g, white = 0, red = %.4g (bar under the map)\n",
                     double(range.lo), double(range.hi));
     }
-    std::printf("%s: %dx%d -> %dx%d (kernel %dx%d, stride %d, pad %d), wrote %s\n",
-                o.input.c_str(), input.shape().h, input.shape().w, out_shape.h, out_shape.w, k, k,
-                o.stride, o.pad, o.out.c_str());
+    std::printf("%s: %dx%d -> %dx%d (kernel %dx%d, stride %d, pad %d), wrote %s\n", o.input.c_str(),
+                input.shape().h, input.shape().w, out_shape.h, out_shape.w, k, k, o.stride, o.pad,
+                o.out.c_str());
     return 0;
 }
 }  // namespace
 
 CommandRunner register_convolve(CLI::App& app) {
     auto o = std::make_shared<ConvolveOptions>();
-    app.add_option("--input", o->input, "Image (PNG/JPEG/BMP, read as grey) or HxW .npy")->required();
+    app.add_option("--input", o->input, "Image (PNG/JPEG/BMP, read as grey) or HxW .npy")
+        ->required();
     app.add_option("--kernel", o->kernel, "Square kernel, rows by ';', values by ','")->required();
     app.add_option("--stride", o->stride, "Stride (>= 1)");
     app.add_option("--pad", o->pad, "Zero padding (>= 0)");
-    app.add_option("--out", o->out, "Output .png (diverging colour map) or .npy (raw values)")->required();
+    app.add_option("--out", o->out, "Output .png (diverging colour map) or .npy (raw values)")
+        ->required();
     return [o] { return run_convolve(*o); };
 }
 

@@ -72,18 +72,21 @@ int run_infer(const InferOptions& o) {
         float m = out.at(0, 0, 0, 0);
         for (int k = 1; k < classes; ++k) m = std::max(m, out.at(0, k, 0, 0));
         double sum = 0;
-        for (int k = 0; k < classes; ++k) sum += probs[size_t(k)] = std::exp(out.at(0, k, 0, 0) - m);
+        for (int k = 0; k < classes; ++k)
+            sum += probs[size_t(k)] = std::exp(out.at(0, k, 0, 0) - m);
         for (float& p : probs) p = float(p / sum);
     }
     std::vector<int> order(static_cast<size_t>(classes), 0);
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return probs[size_t(a)] > probs[size_t(b)]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return probs[size_t(a)] > probs[size_t(b)]; });
     const auto names = class_names_for_model(graph, o.weights);
     std::printf("%s on %s (%.2f ms, %d layers)\n", graph.name().c_str(), o.input.c_str(),
                 acts.total_millis(), graph.size());
     for (int r = 0; r < std::min(o.top, classes); ++r) {
         const int k = order[size_t(r)];
-        std::printf("%d. %-24s %6.2f%%\n", r + 1, names[size_t(k)].c_str(), 100.0 * probs[size_t(k)]);
+        std::printf("%d. %-24s %6.2f%%\n", r + 1, names[size_t(k)].c_str(),
+                    100.0 * probs[size_t(k)]);
     }
     if (!o.dump.empty()) {
         dump_activations(graph, acts, o.dump);
@@ -96,7 +99,8 @@ int run_infer(const InferOptions& o) {
 CommandRunner register_infer(CLI::App& app) {
     auto o = std::make_shared<InferOptions>();
     app.add_option("MODEL", o->model, "Built-in model name or .onnx file")->required();
-    app.add_option("--input", o->input, "Image (PNG/JPEG/BMP) or .npy of the model's input shape")->required();
+    app.add_option("--input", o->input, "Image (PNG/JPEG/BMP) or .npy of the model's input shape")
+        ->required();
     app.add_option("--weights", o->weights, "Weights (.safetensors) instead of the shipped ones");
     app.add_option("--dump", o->dump, "Folder for index.json and one .npy per node");
     app.add_option("--top", o->top, "How many classes to print");

@@ -24,7 +24,8 @@ int run_render(const RenderOptions& o) {
     const Tensor& maps = acts.outputs[size_t(index)];
     const Colormap map = colormap_for(maps, index == 0);
     const ValueRange range = display_range(maps, map);
-    const int scale = scale_for(std::max(maps.shape().w, maps.shape().h), maps.shape().c > 16 ? 48 : 112);
+    const int scale =
+        scale_for(std::max(maps.shape().w, maps.shape().h), maps.shape().c > 16 ? 48 : 112);
     RgbImage grid = render_grid(maps, map, range, scale);
     RgbImage image = stack_vertically(grid, render_colorbar(map, grid.width, 16));
     png_write_rgb(o.out, image.width, image.height, image.rgb);
@@ -39,7 +40,8 @@ CommandRunner register_render(CLI::App& app) {
     auto o = std::make_shared<RenderOptions>();
     app.add_option("MODEL", o->model, "Built-in model name or .onnx file")->required();
     app.add_option("--input", o->input, "Image or .npy input")->required();
-    app.add_option("--layer", o->layer, "Layer (node) name, as `convlens summary` lists them")->required();
+    app.add_option("--layer", o->layer, "Layer (node) name, as `convlens summary` lists them")
+        ->required();
     app.add_option("--out", o->out, "Output PNG")->required();
     app.add_option("--weights", o->weights, "Weights (.safetensors) instead of the shipped ones");
     return [o] { return run_render(*o); };

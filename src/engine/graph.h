@@ -14,10 +14,10 @@
 namespace cl {
 
 struct Node {
-    std::string name;          // as a teacher reads it on the slide: "conv1", "layer2.0.conv1"
+    std::string name;  // as a teacher reads it on the slide: "conv1", "layer2.0.conv1"
     std::unique_ptr<Op> op;
-    std::vector<int> inputs;   // indices of earlier nodes
-    Shape shape;               // output shape for batch 1
+    std::vector<int> inputs;  // indices of earlier nodes
+    Shape shape;              // output shape for batch 1
 };
 
 // Cancellation hook, checked between nodes: return false to stop.
@@ -25,7 +25,7 @@ struct RunControl {
     std::function<bool(int done, int total)> keep_going;
 };
 
-struct Activations {           // immutable once returned; nothing is recycled
+struct Activations {              // immutable once returned; nothing is recycled
     std::vector<Tensor> outputs;  // outputs[i] belongs to graph.nodes()[i]
     std::vector<double> millis;   // per node wall time
     bool cancelled = false;
@@ -48,15 +48,15 @@ public:
     // Infers the shape now; throws cl::Error naming the node when inputs do not fit.
     int add(std::string name, std::unique_ptr<Op> op, std::vector<int> inputs);
 
-    int find(std::string_view name) const;       // -1 if absent
-    int require(std::string_view name) const;    // throws cl::Error if absent
+    int find(std::string_view name) const;     // -1 if absent
+    int require(std::string_view name) const;  // throws cl::Error if absent
     const std::vector<Node>& nodes() const { return nodes_; }
     const Node& node(int index) const { return nodes_.at(size_t(index)); }
     Node& node(int index) { return nodes_.at(size_t(index)); }
     int size() const { return int(nodes_.size()); }
     const std::string& name() const { return name_; }
     void set_name(std::string name) { name_ = std::move(name); }
-    Shape input_shape() const;                    // batch 1
+    Shape input_shape() const;  // batch 1
     int output_index() const { return size() - 1; }
 
     // Every node's output for this input ([N,C,H,W] with C,H,W of input_shape()).
@@ -64,10 +64,10 @@ public:
     // Input shapes of node i for batch n.
     std::vector<Shape> input_shapes(int index, int batch = 1) const;
 
-    std::vector<GraphParam> params();   // every node's params, "node.param"
-    int64_t param_count() const;        // trainable parameters
+    std::vector<GraphParam> params();  // every node's params, "node.param"
+    int64_t param_count() const;       // trainable parameters
     void set_training(bool training);
-    Graph clone() const;                // deep copy
+    Graph clone() const;  // deep copy
 
 private:
     std::string name_;

@@ -38,7 +38,9 @@ ValueRange display_range(const Tensor& maps, Colormap map) {
     return r;
 }
 
-int scale_for(int size, int target) { return std::max(1, (target + size - 1) / std::max(1, size)); }
+int scale_for(int size, int target) {
+    return std::max(1, (target + size - 1) / std::max(1, size));
+}
 
 RgbImage render_grid(const Tensor& maps, Colormap map, ValueRange range, int scale, int gap) {
     const Shape& s = maps.shape();
@@ -61,8 +63,10 @@ RgbImage render_grid(const Tensor& maps, Colormap map, ValueRange range, int sca
                 const float t = span > 0 ? (v - range.lo) / span : 0.5f;
                 const auto colour = colormap_rgb(map, std::clamp(t, 0.0f, 1.0f));
                 for (int dy = 0; dy < scale; ++dy) {
-                    uint8_t* row = &img.rgb[(size_t(y0 + y * scale + dy) * img.width + x0 + x * scale) * 3];
-                    for (int dx = 0; dx < scale; ++dx) std::copy(colour.begin(), colour.end(), row + dx * 3);
+                    uint8_t* row =
+                        &img.rgb[(size_t(y0 + y * scale + dy) * img.width + x0 + x * scale) * 3];
+                    for (int dx = 0; dx < scale; ++dx)
+                        std::copy(colour.begin(), colour.end(), row + dx * 3);
                 }
             }
         }

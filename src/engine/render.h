@@ -13,7 +13,7 @@ namespace cl {
 
 struct RgbImage {
     int width = 0, height = 0;
-    std::vector<uint8_t> rgb;   // width*height*3
+    std::vector<uint8_t> rgb;  // width*height*3
 };
 
 struct ValueRange {

@@ -47,10 +47,10 @@ public:
     float& operator[](int64_t i) { return data()[i]; }
     float operator[](int64_t i) const { return data()[i]; }
 
-    Tensor plane(int n, int c) const;     // [1,1,H,W] view of one map, shares storage
-    Tensor sample(int n) const;           // [1,C,H,W] view of one batch item, shares storage
-    Tensor reshaped(Shape shape) const;   // same numel, shares storage
-    Tensor clone() const;                 // deep copy
+    Tensor plane(int n, int c) const;    // [1,1,H,W] view of one map, shares storage
+    Tensor sample(int n) const;          // [1,C,H,W] view of one batch item, shares storage
+    Tensor reshaped(Shape shape) const;  // same numel, shares storage
+    Tensor clone() const;                // deep copy
     void fill(float value);
 
     MatrixMap as_matrix(int rows, int cols);

@@ -10,12 +10,15 @@
 namespace cl {
 
 void set_thread_count(int threads) {
-    if (threads < 0) throw Error("threads must be 0 (all cores) or more, got " + std::to_string(threads));
+    if (threads < 0)
+        throw Error("threads must be 0 (all cores) or more, got " + std::to_string(threads));
     const int n = threads == 0 ? omp_get_num_procs() : threads;
     omp_set_num_threads(n);
     Eigen::setNbThreads(n);
 }
 
-int thread_count() { return Eigen::nbThreads(); }
+int thread_count() {
+    return Eigen::nbThreads();
+}
 
 }  // namespace cl

@@ -3,7 +3,7 @@
 
 namespace cl {
 
-void set_thread_count(int threads);   // 0 = all cores
+void set_thread_count(int threads);  // 0 = all cores
 int thread_count();
 
 }  // namespace cl

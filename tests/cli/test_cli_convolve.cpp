@@ -14,9 +14,10 @@ const char* k_horizontal_edge = "\"-1,-1,-1;1,1,1;0,0,0\"";
 CommandResult run_convolve_to(const std::filesystem::path& dir, const std::string& input,
                               const std::string& kernel, const std::string& out,
                               const std::string& extra) {
-    const std::string in_path = input.find('/') == std::string::npos ? (dir / input).string() : input;
+    const std::string in_path =
+        input.find('/') == std::string::npos ? (dir / input).string() : input;
     return run_convlens("convolve --input " + in_path + " --kernel " + kernel + " --out " +
-                             (dir / out).string() + " " + extra);
+                        (dir / out).string() + " " + extra);
 }
 
 // A 5x5 image: black top two rows, white below. The horizontal-edge detector responds where
@@ -42,7 +43,8 @@ TEST(CliConvolve, HorizontalEdgeMatchesHandComputedValues) {
     //   y=2: rows 2,3 white           -> -3 + 3 = 0
     const float expected[3] = {0.0f, 3.0f, 0.0f};
     for (int y = 0; y < 3; ++y)
-        for (int x = 0; x < 3; ++x) EXPECT_FLOAT_EQ(out.at(0, 0, y, x), expected[y]) << y << "," << x;
+        for (int x = 0; x < 3; ++x)
+            EXPECT_FLOAT_EQ(out.at(0, 0, y, x), expected[y]) << y << "," << x;
 }
 
 TEST(CliConvolve, StrideAndPaddingMatchNaiveLoopOnADigit) {
@@ -91,10 +93,10 @@ TEST(CliConvolve, PngOutputIsAViewableColourImage) {
 
 struct BadConvolve {
     const char* name;
-    const char* input;     // "digit", "tiny" (a 4x4 array) or "missing"
+    const char* input;  // "digit", "tiny" (a 4x4 array) or "missing"
     const char* kernel;
     const char* extra;
-    const char* message;   // a fragment the one-line error must contain
+    const char* message;  // a fragment the one-line error must contain
 };
 
 class CliConvolveBadInput : public ::testing::TestWithParam<BadConvolve> {};

@@ -33,7 +33,8 @@ TEST(CliInfer, DumpWritesIndexAndOneNpyPerNodeWithGraphShapes) {
         const std::vector<int> shape = entry["shape"];
         EXPECT_EQ(shape, (std::vector<int>{1, node.shape.c, node.shape.h, node.shape.w}));
         std::vector<int64_t> file_shape;
-        const Tensor t = npy_read((dir / "out" / entry["file"].get<std::string>()).string(), &file_shape);
+        const Tensor t =
+            npy_read((dir / "out" / entry["file"].get<std::string>()).string(), &file_shape);
         EXPECT_EQ(file_shape, (std::vector<int64_t>{1, node.shape.c, node.shape.h, node.shape.w}))
             << node.name;
     }
@@ -48,7 +49,8 @@ TEST(CliInfer, TrainedLeNetRecognisesTheSampleDigits) {
                                     sample("digit-" + std::to_string(digit) + ".png"));
         ASSERT_EQ(r.exit_code, 0) << r.err;
         EXPECT_NE(r.out.find("1. " + std::to_string(digit) + " "), std::string::npos)
-            << "digit " << digit << ":\n" << r.out;
+            << "digit " << digit << ":\n"
+            << r.out;
     }
 }
 
@@ -70,7 +72,7 @@ TEST(CliRender, WritesAGridPngOfTheLayer) {
 
 struct BadInfer {
     const char* name;
-    const char* args;      // %S = sample digit, %D = test folder
+    const char* args;  // %S = sample digit, %D = test folder
     const char* message;
 };
 
@@ -82,7 +84,8 @@ TEST_P(CliInferBadInput, OneLineNonZeroExit) {
     npy_write((dir / "wrong.npy").string(), Tensor::zeros({1, 1, 5, 5}));
     write_garbage(dir / "garbage.png");
     std::string args = c.args;
-    for (size_t p; (p = args.find("%S")) != std::string::npos;) args.replace(p, 2, sample("digit-3.png"));
+    for (size_t p; (p = args.find("%S")) != std::string::npos;)
+        args.replace(p, 2, sample("digit-3.png"));
     for (size_t p; (p = args.find("%D")) != std::string::npos;) args.replace(p, 2, dir.string());
     const auto r = run_convlens(args);
     EXPECT_NE(r.exit_code, 0);
@@ -94,14 +97,19 @@ TEST_P(CliInferBadInput, OneLineNonZeroExit) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, CliInferBadInput,
-    ::testing::Values(
-        BadInfer{"unknown_model", "infer lenet6 --input %S --dump %D/dump", "lenet6"},
-        BadInfer{"missing_input", "infer lenet5 --input %D/nothing.png --dump %D/dump", "nothing.png"},
-        BadInfer{"garbage_image", "infer lenet5 --input %D/garbage.png --dump %D/dump", "garbage.png"},
-        BadInfer{"wrong_npy_shape", "infer lenet5 --input %D/wrong.npy --dump %D/dump", "wrong.npy"},
-        BadInfer{"missing_weights", "infer lenet5 --input %S --weights %D/none.safetensors --dump %D/dump",
-                 "none.safetensors"},
-        BadInfer{"unknown_layer", "render lenet5 --input %S --layer conv9 --out %D/out.png", "conv9"}),
+    ::testing::Values(BadInfer{"unknown_model", "infer lenet6 --input %S --dump %D/dump", "lenet6"},
+                      BadInfer{"missing_input",
+                               "infer lenet5 --input %D/nothing.png --dump %D/dump", "nothing.png"},
+                      BadInfer{"garbage_image",
+                               "infer lenet5 --input %D/garbage.png --dump %D/dump", "garbage.png"},
+                      BadInfer{"wrong_npy_shape",
+                               "infer lenet5 --input %D/wrong.npy --dump %D/dump", "wrong.npy"},
+                      BadInfer{
+                          "missing_weights",
+                          "infer lenet5 --input %S --weights %D/none.safetensors --dump %D/dump",
+                          "none.safetensors"},
+                      BadInfer{"unknown_layer",
+                               "render lenet5 --input %S --layer conv9 --out %D/out.png", "conv9"}),
     [](const ::testing::TestParamInfo<BadInfer>& info) { return std::string(info.param.name); });
 
 }  // namespace
