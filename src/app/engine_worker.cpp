@@ -2,6 +2,7 @@
 // Snapshot::error; a failed load or pass keeps the previous good result on screen.
 #include "app/engine_worker.h"
 
+#include <algorithm>
 #include <exception>
 
 #include "app/input_source.h"
@@ -9,6 +10,24 @@
 #include "engine/model_loader.h"
 
 namespace cl {
+
+namespace {
+// A copy of the graph with the filters and biases of the given conv output channels zeroed.
+Graph zero_channels(const Graph& graph, const std::vector<std::pair<std::string, int>>& zeroed) {
+    Graph g = graph.clone();
+    for (const auto& [name, channel] : zeroed) {
+        const int node = g.find(name);
+        if (node < 0 || !g.node(node).op || g.node(node).op->kind() != OpKind::Conv2d) continue;
+        for (const NamedParam& p : g.node(node).op->params()) {
+            const int out = p.value->shape().n;  // weight [O, I, K, K], bias [O]
+            if (channel < 0 || channel >= out || (p.name != "weight" && p.name != "bias")) continue;
+            const int64_t per = p.value->numel() / out;
+            std::fill(p.value->data() + channel * per, p.value->data() + (channel + 1) * per, 0.0f);
+        }
+    }
+    return g;
+}
+}  // namespace
 
 EngineWorker::EngineWorker(std::function<void()> wake)
     : wake_(std::move(wake)), thread_([this] { run(); }) {}
@@ -86,24 +105,40 @@ std::shared_ptr<const Snapshot> EngineWorker::process(const Request& request, ui
         class_names_ = class_names_for_model(graph, request.weights);
         graph_ = std::make_shared<const Graph>(std::move(graph));
         graph_request_ = request;
+        modified_.reset();
+    }
+    std::shared_ptr<const Graph> run_graph = graph_;
+    if (!request.zeroed.empty()) {
+        if (!modified_ || modified_for_ != request.zeroed) {
+            modified_ = std::make_shared<const Graph>(zero_channels(*graph_, request.zeroed));
+            modified_for_ = request.zeroed;
+        }
+        run_graph = modified_;
     }
     if (newest_.load() != generation || stop_) return nullptr;
 
-    ModelInput input = request.input_path.empty()
-                           ? default_input(graph_->input_shape())
-                           : input_from_file(request.input_path, graph_->input_shape());
+    ModelInput input;
+    // A drawing only feeds models of its shape; other models get their usual input.
+    if (request.input_tensor && request.input_tensor->shape() == graph_->input_shape()) {
+        input.tensor = *request.input_tensor;
+        input.label = request.input_tensor_label;
+    } else {
+        input = request.input_path.empty()
+                    ? default_input(graph_->input_shape())
+                    : input_from_file(request.input_path, graph_->input_shape());
+    }
     RunControl control;
     control.keep_going = [this, generation](int, int) {
         return !stop_ && newest_.load() == generation;
     };
-    Activations acts = graph_->forward(input.tensor, control);
+    Activations acts = run_graph->forward(input.tensor, control);
     if (acts.cancelled) return nullptr;
 
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = generation;
     snapshot->result_generation = generation;
     snapshot->request = request;
-    snapshot->graph = graph_;
+    snapshot->graph = run_graph;
     snapshot->activations = std::move(acts);
     snapshot->class_names = class_names_;
     snapshot->input_label = input.label;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "engine/graph.h"
@@ -22,8 +23,16 @@ struct Request {
     std::string model = "lenet5";  // zoo name or .onnx path
     std::string weights;           // "" = the model's defaults
     std::string input_path;        // "" = the built-in sample for the model's input shape
+    // A tensor made on the UI thread (the Draw view's pad); when set it wins over input_path.
+    // Compared by identity: a new drawing is a new tensor.
+    std::shared_ptr<const Tensor> input_tensor;
+    std::string input_tensor_label;
+    // Kernel surgery: (conv node, output channel) pairs whose filter and bias are set to zero
+    // in a copy of the model; pairs that do not exist in the model are ignored.
+    std::vector<std::pair<std::string, int>> zeroed;
     bool operator==(const Request& o) const {
-        return model == o.model && weights == o.weights && input_path == o.input_path;
+        return model == o.model && weights == o.weights && input_path == o.input_path &&
+               input_tensor == o.input_tensor && zeroed == o.zeroed;
     }
     bool operator!=(const Request& o) const { return !(*this == o); }
 };
@@ -74,6 +83,8 @@ private:
     // Worker thread only: the loaded model and the last good result.
     std::shared_ptr<const Graph> graph_;
     Request graph_request_;
+    std::shared_ptr<const Graph> modified_;  // graph_ after the surgery of modified_for_
+    std::vector<std::pair<std::string, int>> modified_for_;
     std::vector<std::string> class_names_;
     std::shared_ptr<const Snapshot> good_;
 

@@ -7,10 +7,10 @@
 namespace cl::testing {
 
 namespace {
-// At --size 1400x900 with LeNet-5's conv1: the maps panel (right of the filters), the sidebar,
-// the menu bar.
-const Rect k_maps{860, 140, 1300, 810};
-const Rect k_sidebar{10, 120, 360, 420};
+// At --size 1400x900 with LeNet-5's conv1, under the menu bar and the views' tab bar: the maps
+// panel (right of the filters), the sidebar, the menu bar.
+const Rect k_maps{860, 168, 1300, 838};
+const Rect k_sidebar{10, 148, 360, 448};
 const Rect k_menu{0, 0, 200, 22};
 const char* k_lenet = "--size 1400x900 --view feature-maps --model lenet5";
 }  // namespace
@@ -47,9 +47,9 @@ TEST(GuiFeatureMaps, ClickEnlargesAMapAndEscapeReturns) {
     ASSERT_TRUE(have_display());
     GuiRun grid = run_gui("click_before", "", k_lenet);
     GuiRun big =
-        run_gui("click_after", "click 1193 245\nframes 2\nmove 700 885\nframes 2\n", k_lenet);
+        run_gui("click_after", "click 1193 273\nframes 2\nmove 700 885\nframes 2\n", k_lenet);
     GuiRun back = run_gui(
-        "click_back", "click 1193 245\nframes 2\nkey Escape\nmove 700 885\nframes 2\n", k_lenet);
+        "click_back", "click 1193 273\nframes 2\nkey Escape\nmove 700 885\nframes 2\n", k_lenet);
     ASSERT_EQ(grid.result.exit_code, 0) << grid.result.err;
     ASSERT_EQ(big.result.exit_code, 0) << big.result.err;
     ASSERT_EQ(back.result.exit_code, 0) << back.result.err;
@@ -61,7 +61,7 @@ TEST(GuiFeatureMaps, ClickEnlargesAMapAndEscapeReturns) {
 TEST(GuiFeatureMaps, PerMapCheckboxRescalesEachMap) {
     ASSERT_TRUE(have_display());
     GuiRun shared = run_gui("per_map_off", "", k_lenet);
-    GuiRun per_map = run_gui("per_map_on", "click 646 72\nmove 700 885\nframes 2\n", k_lenet);
+    GuiRun per_map = run_gui("per_map_on", "click 646 100\nmove 700 885\nframes 2\n", k_lenet);
     ASSERT_EQ(per_map.result.exit_code, 0) << per_map.result.err;
     // Weak maps get stretched to the full colour range: many map pixels change colour.
     EXPECT_GT(fraction_different(shared.shot, per_map.shot, k_maps), 0.05);
@@ -72,7 +72,7 @@ TEST(GuiFeatureMaps, RgbModelShowsItsInputAndLayers) {
     GuiRun run = run_gui("tinyvgg", "key Home\nframes 2\n",
                          "--size 1400x900 --model tinyvgg --view feature-maps");
     ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
-    EXPECT_GT(distinct_colours(run.shot, {760, 130, 1380, 820}), 15);  // grey: few colours
+    EXPECT_GT(distinct_colours(run.shot, {760, 158, 1380, 848}), 15);  // grey: few colours
     EXPECT_GT(colour_bar_length(run.shot, Colormap::Gray), 200) << "the input is shown in grey";
 }
 

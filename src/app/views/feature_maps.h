@@ -1,6 +1,6 @@
 // Feature Maps view: any model's layers as grids of maps (all channels of the chosen layer),
 // with colour map, shared or per-map normalisation, zoom (click a map), and a convolution's
-// filters beside its maps. The default view until Draw & Classify lands.
+// filters beside its maps.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,169 @@
+// Draw & Classify driven like a student: strokes drawn with the scripted mouse under Xvfb, and
+// the screenshot read for the predicted class (the orange bar), the layer strip and the
+// receptive-field frame.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gui_runner.h"
+
+namespace cl::testing {
+
+namespace {
+// At --size 1400x900 (the default view, LeNet-5): the pad, the probability chart, the 28x28
+// input preview and the layer strip.
+const Rect k_chart{700, 60, 1400, 540};
+const Rect k_preview{469, 230, 664, 425};
+const Rect k_strip{10, 640, 1390, 880};
+const char* k_args = "--size 1400x900 --model lenet5";
+const std::array<int, 3> k_track{44, 56, 78};
+const std::array<int, 3> k_top_bar{255, 165, 0};
+const std::array<int, 3> k_field{255, 210, 0};
+
+bool near(const std::array<int, 3>& a, const std::array<int, 3>& b, int tol) {
+    return std::abs(a[0] - b[0]) <= tol && std::abs(a[1] - b[1]) <= tol &&
+           std::abs(a[2] - b[2]) <= tol;
+}
+
+// The class whose bar is orange: the chart's rows are the bands of rows full of bar-track or
+// bar colour; -1 unless there are exactly ten.
+int predicted_class(const Screenshot& s) {
+    std::vector<std::pair<int, int>> bands;  // first row, orange pixels
+    bool in_band = false;
+    for (int y = k_chart.y0; y < k_chart.y1; ++y) {
+        int bar = 0, orange = 0;
+        for (int x = k_chart.x0; x < k_chart.x1; ++x) {
+            const auto c = s.at(x, y);
+            const bool top = near(c, k_top_bar, 6);
+            orange += top;
+            bar += top || near(c, k_track, 4) || near(c, {70, 130, 200}, 4);
+        }
+        const bool row = bar > 200;
+        if (row && !in_band) bands.push_back({y, 0});
+        if (row) bands.back().second += orange;
+        in_band = row;
+    }
+    if (bands.size() != 10) return -1;
+    int best = 0;
+    for (int k = 1; k < 10; ++k)
+        if (bands[size_t(k)].second > bands[size_t(best)].second) best = k;
+    return bands[size_t(best)].second > 0 ? best : -1;
+}
+
+// A closed loop of mouse moves with the button held: a "0".
+std::string circle_script(int cx, int cy, int rx, int ry) {
+    std::string s =
+        "wait-idle\nmove " + std::to_string(cx) + " " + std::to_string(cy - ry) + "\ndown\n";
+    for (int i = 1; i <= 36; ++i) {
+        const double a = 2 * M_PI * i / 36;
+        s += "move " + std::to_string(int(cx + rx * std::sin(a))) + " " +
+             std::to_string(int(cy - ry * std::cos(a))) + "\n";
+    }
+    return s + "up\nwait-idle\nmove 700 885\nframes 3\n";
+}
+}  // namespace
+
+TEST(GuiDraw, DrawnOneIsClassifiedAsOne) {
+    ASSERT_TRUE(have_display());
+    GuiRun run = run_gui("draw_one",
+                         "wait-idle\ndrag 230 140 250 470 30\nwait-idle\nmove 700 885\n"
+                         "frames 3\n",
+                         k_args);
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    EXPECT_EQ(predicted_class(run.shot), 1);
+    EXPECT_GT(distinct_colours(run.shot, k_strip), 60) << "the layer maps look uniform";
+    EXPECT_GT(count_near(run.shot, k_preview, {255, 255, 255}, 60), 40)
+        << "the network's 28x28 input shows no stroke";
+}
+
+TEST(GuiDraw, ClassificationUpdatesWhileTheButtonIsStillDown) {
+    ASSERT_TRUE(have_display());
+    std::string script = "wait-idle\nmove 230 140\ndown\n";
+    for (int i = 1; i <= 20; ++i)
+        script += "move " + std::to_string(230 + i) + " " + std::to_string(140 + 16 * i) + "\n";
+    GuiRun run = run_gui("draw_live", script + "wait-idle\nframes 3\n", k_args);
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    EXPECT_EQ(predicted_class(run.shot), 1) << "no live update before the button is released";
+}
+
+TEST(GuiDraw, DrawnZeroIsClassifiedAsZero) {
+    ASSERT_TRUE(have_display());
+    GuiRun run = run_gui("draw_zero", circle_script(225, 300, 105, 150), k_args);
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    EXPECT_EQ(predicted_class(run.shot), 0);
+    EXPECT_GT(distinct_colours(run.shot, k_strip), 60) << "the layer maps look uniform";
+}
+
+TEST(GuiDraw, UndoRemovesTheLastStroke) {
+    ASSERT_TRUE(have_display());
+    // A "1", then a bar across it; undo takes the bar away again.
+    const std::string one = "wait-idle\ndrag 230 140 250 470 30\nwait-idle\n";
+    const std::string bar = "drag 60 300 420 300 20\nwait-idle\n";
+    GuiRun plain = run_gui("draw_undo_a", one + "move 700 885\nframes 3\n", k_args);
+    GuiRun undone = run_gui(
+        "draw_undo_b", one + bar + "click 570 150\nwait-idle\nmove 700 885\nframes 3\n", k_args);
+    ASSERT_EQ(undone.result.exit_code, 0) << undone.result.err;
+    EXPECT_EQ(predicted_class(undone.shot), 1);
+    EXPECT_LT(fraction_different(plain.shot, undone.shot, k_preview), 0.01);
+}
+
+TEST(GuiDraw, HoveringAUnitFramesItsReceptiveField) {
+    ASSERT_TRUE(have_display());
+    GuiRun run = run_gui("draw_field", "wait-idle\nmove 730 658\nframes 3\n", k_args);
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    // pool2's unit sees 16x16 of the 28x28 input: a yellow frame about 16/28 of the preview.
+    EXPECT_GT(count_near(run.shot, k_preview, k_field, 30), 200);
+}
+
+TEST(GuiDraw, ClickingALayerOpensItInFeatureMaps) {
+    ASSERT_TRUE(have_display());
+    // conv2's button in the strip; Feature Maps reaches conv2 with three Right steps from conv1.
+    GuiRun clicked = run_gui("draw_open_conv2",
+                             "wait-idle\nclick 489 567\nmove 700 885\n"
+                             "frames 3\n",
+                             k_args);
+    GuiRun direct =
+        run_gui("draw_direct_conv2", "key Right\nkey Right\nkey Right\nmove 700 885\nframes 3\n",
+                std::string(k_args) + " --view feature-maps");
+    ASSERT_EQ(clicked.result.exit_code, 0) << clicked.result.err;
+    ASSERT_EQ(direct.result.exit_code, 0) << direct.result.err;
+    const Rect whole{0, 60, 1400, 900};
+    EXPECT_LT(fraction_different(clicked.shot, direct.shot, whole), 0.01);
+    GuiRun draw = run_gui("draw_default", "", k_args);
+    EXPECT_GT(fraction_different(draw.shot, direct.shot, whole), 0.2);
+}
+
+TEST(GuiDraw, KernelSurgeryChangesThePredictionAndResets) {
+    ASSERT_TRUE(have_display());
+    // A "1", then every conv1 filter switched off (the buttons under conv1's maps): nothing
+    // reaches the later layers and the "1" is lost; the red badge resets the network.
+    std::string script = "wait-idle\ndrag 230 140 250 470 30\nwait-idle\n";
+    for (const char* at : {"26 849", "55 849", "84 849", "113 849", "26 870", "55 870"})
+        script += std::string("click ") + at + "\nwait-idle\n";
+    const std::string shoot = "move 700 885\nframes 3\n";
+    GuiRun plain = run_gui("draw_surgery_a",
+                           "wait-idle\ndrag 230 140 250 470 30\nwait-idle\n" + shoot, k_args);
+    GuiRun cut = run_gui("draw_surgery_b", script + shoot, k_args);
+    GuiRun reset = run_gui("draw_surgery_c", script + "click 900 159\nwait-idle\n" + shoot, k_args);
+    ASSERT_EQ(cut.result.exit_code, 0) << cut.result.err;
+    ASSERT_EQ(reset.result.exit_code, 0) << reset.result.err;
+    EXPECT_NE(predicted_class(cut.shot), 1);
+    EXPECT_GT(count_near(cut.shot, k_chart, {191, 31, 31}, 12), 1000) << "no 'modified' badge";
+    EXPECT_EQ(predicted_class(reset.shot), 1);
+    EXPECT_LT(count_near(reset.shot, k_chart, {191, 31, 31}, 12), 50);
+    EXPECT_LT(fraction_different(plain.shot, reset.shot, k_strip), 0.01);
+}
+
+TEST(GuiDraw, LoadMnistDigitNeverCrashes) {
+    ASSERT_TRUE(have_display());
+    // Without data/mnist the shipped sample digits are used instead.
+    GuiRun run = run_gui("draw_mnist",
+                         "wait-idle\nclick 640 185\nwait-idle\nmove 700 885\n"
+                         "frames 3\n",
+                         k_args);
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    EXPECT_GE(predicted_class(run.shot), 0);
+    EXPECT_GT(count_near(run.shot, k_preview, {255, 255, 255}, 60), 40);
+}
+
+}  // namespace cl::testing
