@@ -5,6 +5,8 @@
 #include <string>
 
 #include "app/engine_worker.h"
+#include "app/views/kernel_lab_state.h"
+#include "app/widgets/draw_pad.h"
 
 namespace cl {
 
@@ -25,11 +27,13 @@ struct FeatureMapsState {
 
 struct AppState {
     Request request;  // model, weights, input: what the worker should compute
-    std::string view = "feature-maps";
+    std::string view = "draw";
     float zoom = 1.0f;  // presenter zoom on top of the monitor's content scale
     bool light_theme = false;
     bool presenter = false;
     FeatureMapsState feature_maps;
+    DrawState draw;
+    KernelLabState kernel_lab;
 
     // Transient (not saved): what the window tells the user.
     std::string error;   // shown in a dismissible banner

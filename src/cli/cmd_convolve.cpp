@@ -8,7 +8,7 @@
 #include "engine/error.h"
 #include "engine/io/image.h"
 #include "engine/io/npy.h"
-#include "engine/ops/op.h"
+#include "engine/kernel_lab.h"
 #include "engine/render.h"
 
 namespace cl {
@@ -64,19 +64,7 @@ Tensor read_grey(const std::string& path) {
             throw Error(path + ": expected a 2-D array (HxW) or 1x1xHxW, got " + t.shape().str());
         return t;
     }
-    const Image img = image_read(path);
-    Tensor t = Tensor::zeros({1, 1, img.height, img.width});
-    for (int i = 0; i < img.width * img.height; ++i) {
-        float v = 0;  // luminance of RGB, as the slides convert colour images to grey
-        if (img.channels == 1) {
-            v = img.pixels[size_t(i)];
-        } else {
-            const float* p = &img.pixels[size_t(i) * img.channels];
-            v = 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
-        }
-        t[i] = v;
-    }
-    return t;
+    return grey_from_image(image_read(path));
 }
 
 int run_convolve(const ConvolveOptions& o) {
@@ -88,17 +76,8 @@ int run_convolve(const ConvolveOptions& o) {
     const std::vector<float> kernel = parse_kernel(o.kernel, &k);
     const Tensor input = read_grey(o.input);
 
-    auto op = make_conv2d(1, conv(1, k).with_stride(o.stride).with_pad(o.pad).without_bias());
-    Tensor* weight = op->params().at(0).value;  // [1,1,K,K]
-    std::copy(kernel.begin(), kernel.end(), weight->data());
-    Shape out_shape;
-    try {
-        out_shape = op->infer_shape({input.shape()});
-    } catch (const Error& e) {
-        throw Error(std::string("convolve: ") + e.what());
-    }
-    Tensor output = Tensor::zeros(out_shape);
-    op->forward({&input}, output);
+    const Tensor output = convolve_single(input, kernel, k, o.stride, o.pad, 0.0f);
+    const Shape out_shape = output.shape();
 
     if (to_npy) {
         npy_write(o.out, output, {out_shape.h, out_shape.w});

@@ -1,12 +1,16 @@
 // The one list of views: add a view here and it appears in the View menu, the tab bar and --view.
+#include "app/views/draw_classify.h"
 #include "app/views/feature_maps.h"
+#include "app/views/kernel_lab.h"
 #include "app/views/view.h"
 
 namespace cl {
 
 ViewList make_views() {
     ViewList views;
+    views.push_back(std::make_unique<DrawClassifyView>());  // first: the default view
     views.push_back(std::make_unique<FeatureMapsView>());
+    views.push_back(std::make_unique<KernelLabView>());
     return views;
 }
 
