@@ -108,8 +108,10 @@ TEST(CliTrain, WritesWeightsEachEpochThatEvalReads) {
 TEST(CliTrain, CtrlCKeepsTheLastFinishedEpoch) {
     const auto dir = tiny_dataset("train_sigint", 64, 16);
     const auto weights = dir / "w.safetensors";
-    // SIGINT after 3 s: many 64-digit epochs have finished by then.
-    const auto r = run_with_prefix("timeout --preserve-status -s INT 3 ",
+    // SIGINT after 3 s, like one Ctrl-C: many 64-digit epochs have finished by then. Without
+    // --foreground, timeout signals the child and then its whole process group, and the second
+    // SIGINT ends the program at once (as a second Ctrl-C is meant to).
+    const auto r = run_with_prefix("timeout --foreground --preserve-status -s INT 3 ",
                                    "train lenet5 --data " + dir.string() +
                                        " --epochs 1000000 --batch 16 --out " + weights.string());
     EXPECT_EQ(r.exit_code, 130) << r.err;
