@@ -157,7 +157,8 @@ void App::wait_for_events() {
     }
     // Nothing moves: sleep until input or the worker's glfwPostEmptyEvent (a slow tick while
     // it computes, for the badge).
-    glfwWaitEventsTimeout(worker_->idle() ? 5.0 : 0.25);
+    const View* view = find_view(views_, state_.view);
+    glfwWaitEventsTimeout(worker_->idle() && !(view && view->busy()) ? 5.0 : 0.25);
 }
 
 void App::take_snapshot() {
@@ -229,8 +230,9 @@ bool App::screenshot_step(int fb_w, int fb_h) {
     if (wall_ms() - started_ > k_screenshot_timeout_s * 1e3)
         throw Error("screenshot: timed out after " + std::to_string(int(k_screenshot_timeout_s)) +
                     " s waiting for the script or the engine");
-    const bool settled = player_.done() && worker_->idle() && snapshot_ &&
-                         snapshot_->generation == worker_->newest_generation();
+    const View* view = find_view(views_, state_.view);
+    const bool settled = player_.done() && worker_->idle() && !(view && view->busy()) &&
+                         snapshot_ && snapshot_->generation == worker_->newest_generation();
     if (!settled) return false;
     if (++frames_after_ < options_.frames) return false;
     save_framebuffer_png(options_.screenshot, fb_w, fb_h);
@@ -254,7 +256,8 @@ bool App::frame() {
         ScriptHost host;
         host.ready = snapshot_ != nullptr;
         host.window = window_;
-        host.worker_idle = worker_->idle();
+        const View* view = find_view(views_, state_.view);
+        host.worker_idle = worker_->idle() && !(view && view->busy());
         host.view = &state_.view;
         host.drops = &drops_;
         player_.play_frame(host);

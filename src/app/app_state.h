@@ -5,7 +5,9 @@
 #include <string>
 
 #include "app/engine_worker.h"
+#include "app/views/compare_state.h"
 #include "app/views/kernel_lab_state.h"
+#include "app/views/walkthrough_state.h"
 #include "app/widgets/draw_pad.h"
 
 namespace cl {
@@ -34,6 +36,8 @@ struct AppState {
     FeatureMapsState feature_maps;
     DrawState draw;
     KernelLabState kernel_lab;
+    WalkthroughState walkthrough;
+    CompareState compare;
 
     // Transient (not saved): what the window tells the user.
     std::string error;   // shown in a dismissible banner

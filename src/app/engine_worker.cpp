@@ -27,6 +27,31 @@ Graph zero_channels(const Graph& graph, const std::vector<std::pair<std::string,
     }
     return g;
 }
+
+// Writes each replacement into the (already copied) graph; throws naming a bad one.
+void replace_filters(Graph& g, const std::vector<FilterReplacement>& replaced) {
+    for (const FilterReplacement& r : replaced) {
+        const int node = g.find(r.node);
+        if (node < 0 || !g.node(node).op || g.node(node).op->kind() != OpKind::Conv2d)
+            throw Error("kernel surgery: the model has no convolution named '" + r.node + "'");
+        for (const NamedParam& p : g.node(node).op->params()) {
+            const int out = p.value->shape().n;  // weight [O, I, K, K], bias [O]
+            if (r.channel < 0 || r.channel >= out)
+                throw Error("kernel surgery: " + r.node + " has no filter " +
+                            std::to_string(r.channel));
+            const int64_t per = p.value->numel() / out;
+            if (p.name == "weight") {
+                if (int64_t(r.weights.size()) != per)
+                    throw Error("kernel surgery: " + r.node + " filters have " +
+                                std::to_string(per) + " weights, the replacement has " +
+                                std::to_string(r.weights.size()));
+                std::copy(r.weights.begin(), r.weights.end(), p.value->data() + r.channel * per);
+            } else if (p.name == "bias") {
+                p.value->data()[r.channel] = r.bias;
+            }
+        }
+    }
+}
 }  // namespace
 
 EngineWorker::EngineWorker(std::function<void()> wake)
@@ -108,10 +133,13 @@ std::shared_ptr<const Snapshot> EngineWorker::process(const Request& request, ui
         modified_.reset();
     }
     std::shared_ptr<const Graph> run_graph = graph_;
-    if (!request.zeroed.empty()) {
-        if (!modified_ || modified_for_ != request.zeroed) {
-            modified_ = std::make_shared<const Graph>(zero_channels(*graph_, request.zeroed));
-            modified_for_ = request.zeroed;
+    if (request.modified()) {
+        if (!modified_ || modified_for_.zeroed != request.zeroed ||
+            modified_for_.replaced != request.replaced) {
+            Graph g = zero_channels(*graph_, request.zeroed);
+            replace_filters(g, request.replaced);
+            modified_ = std::make_shared<const Graph>(std::move(g));
+            modified_for_ = request;
         }
         run_graph = modified_;
     }

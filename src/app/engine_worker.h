@@ -19,6 +19,19 @@
 
 namespace cl {
 
+// Kernel surgery: one conv output channel's filter and bias replaced by hand-made values (the
+// Kernel Lab's "use as conv1 filter k"). weights holds in_channels * k * k values, row by row.
+struct FilterReplacement {
+    std::string node;
+    int channel = 0;
+    std::vector<float> weights;
+    float bias = 0.0f;
+    bool operator==(const FilterReplacement& o) const {
+        return node == o.node && channel == o.channel && weights == o.weights && bias == o.bias;
+    }
+    bool operator!=(const FilterReplacement& o) const { return !(*this == o); }
+};
+
 struct Request {
     std::string model = "lenet5";  // zoo name or .onnx path
     std::string weights;           // "" = the model's defaults
@@ -30,9 +43,13 @@ struct Request {
     // Kernel surgery: (conv node, output channel) pairs whose filter and bias are set to zero
     // in a copy of the model; pairs that do not exist in the model are ignored.
     std::vector<std::pair<std::string, int>> zeroed;
+    // Applied after `zeroed`. A replacement whose node is not a conv layer of the model, or whose
+    // size does not match the filter, makes the request fail with a message naming it.
+    std::vector<FilterReplacement> replaced;
+    bool modified() const { return !zeroed.empty() || !replaced.empty(); }
     bool operator==(const Request& o) const {
         return model == o.model && weights == o.weights && input_path == o.input_path &&
-               input_tensor == o.input_tensor && zeroed == o.zeroed;
+               input_tensor == o.input_tensor && zeroed == o.zeroed && replaced == o.replaced;
     }
     bool operator!=(const Request& o) const { return !(*this == o); }
 };
@@ -84,7 +101,7 @@ private:
     std::shared_ptr<const Graph> graph_;
     Request graph_request_;
     std::shared_ptr<const Graph> modified_;  // graph_ after the surgery of modified_for_
-    std::vector<std::pair<std::string, int>> modified_for_;
+    Request modified_for_;                   // its zeroed and replaced lists
     std::vector<std::string> class_names_;
     std::shared_ptr<const Snapshot> good_;
 

@@ -32,20 +32,10 @@ void session_save(const std::string& path, const AppState& s) {
           {"pixel_grid", fm.pixel_grid},
           {"show_filters", fm.show_filters},
           {"filter_input", fm.filter_input}}},
-        {"draw",
-         {{"brush", s.draw.brush}, {"eraser", s.draw.eraser}, {"mnist_index", s.draw.mnist_index}}},
-        {"kernel_lab",
-         {{"k", s.kernel_lab.k},
-          {"kernel", s.kernel_lab.kernel},
-          {"bias", s.kernel_lab.bias},
-          {"stride", s.kernel_lab.stride},
-          {"pad", s.kernel_lab.pad},
-          {"same_pad", s.kernel_lab.same_pad},
-          {"relu", s.kernel_lab.relu},
-          {"same_scale", s.kernel_lab.same_scale},
-          {"mnist", s.kernel_lab.source == KernelLabSource::Mnist},
-          {"sample_digit", s.kernel_lab.sample_digit},
-          {"mnist_index", s.kernel_lab.mnist_index}}},
+        {"draw", s.draw},
+        {"kernel_lab", s.kernel_lab},
+        {"walkthrough", s.walkthrough},
+        {"compare", s.compare},
     };
     write_file_atomic(path, j.dump(2) + "\n");
 }
@@ -74,28 +64,11 @@ void session_load(const std::string& path, AppState& state) {
             fm.filter_input = f.value("filter_input", fm.filter_input);
             fm.enlarged = -1;
         }
-        if (j.contains("draw")) {
-            const nlohmann::json& d = j.at("draw");
-            s.draw.brush = std::clamp(d.value("brush", s.draw.brush), 0.01f, 0.2f);
-            s.draw.eraser = d.value("eraser", s.draw.eraser);
-            s.draw.mnist_index = std::max(0, d.value("mnist_index", s.draw.mnist_index));
-        }
-        if (j.contains("kernel_lab")) {
-            const nlohmann::json& l = j.at("kernel_lab");
-            KernelLabState& kl = s.kernel_lab;
-            const int k = l.value("k", kl.k);
-            const std::vector<float> kernel = l.value("kernel", kl.kernel);
-            if (k >= 1 && k <= 7 && int(kernel.size()) == k * k) kl.k = k, kl.kernel = kernel;
-            kl.bias = l.value("bias", kl.bias);
-            kl.stride = std::clamp(l.value("stride", kl.stride), 1, 4);
-            kl.pad = std::clamp(l.value("pad", kl.pad), 0, 3);
-            kl.same_pad = l.value("same_pad", kl.same_pad);
-            kl.relu = l.value("relu", kl.relu);
-            kl.same_scale = l.value("same_scale", kl.same_scale);
-            kl.source = l.value("mnist", false) ? KernelLabSource::Mnist : KernelLabSource::Sample;
-            kl.sample_digit = std::clamp(l.value("sample_digit", kl.sample_digit), 0, 9);
-            kl.mnist_index = std::max(0, l.value("mnist_index", kl.mnist_index));
-        }
+        // Each view's part reads itself (its *_state.cpp), keeping what is missing.
+        if (j.contains("draw")) j.at("draw").get_to(s.draw);
+        if (j.contains("kernel_lab")) j.at("kernel_lab").get_to(s.kernel_lab);
+        if (j.contains("walkthrough")) j.at("walkthrough").get_to(s.walkthrough);
+        if (j.contains("compare")) j.at("compare").get_to(s.compare);
     } catch (const Error& e) {
         const std::string what = e.what();
         throw Error(what.rfind(path, 0) == 0 ? what : path + ": " + what);

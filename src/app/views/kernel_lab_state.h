@@ -2,6 +2,8 @@
 // its hyper-parameters, and which image it is applied to.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <vector>
 
 namespace cl {
@@ -22,5 +24,10 @@ struct KernelLabState {
     int mnist_index = 0;   // test-set index
     int effective_pad() const { return same_pad ? (k - 1) / 2 : pad; }
 };
+
+// Session JSON (kernel_lab_state.cpp). from_json keeps the current value of a missing or
+// out-of-range field.
+void to_json(nlohmann::json& j, const KernelLabState& s);
+void from_json(const nlohmann::json& j, KernelLabState& s);
 
 }  // namespace cl

@@ -25,6 +25,9 @@ public:
     virtual void step(AppState& state, const Snapshot& snapshot, int delta) {
         (void)state, (void)snapshot, (void)delta;
     }
+    // Work of the view's own still running (models of its own, measurements): screenshots and
+    // `wait-idle` wait for it, and the window keeps redrawing meanwhile.
+    virtual bool busy() const { return false; }
 };
 
 using ViewList = std::vector<std::unique_ptr<View>>;

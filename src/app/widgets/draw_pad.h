@@ -3,6 +3,8 @@
 // Strokes are kept in pad coordinates [0,1] and rasterised into a grey Image for the network.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <imgui.h>
 
 #include <vector>
@@ -18,6 +20,10 @@ struct DrawState {
     bool eraser = false;
     int mnist_index = 0;  // which MNIST test digit "Load" puts into the pad
 };
+
+// Session JSON (draw_state.cpp). from_json keeps the current value of a missing field.
+void to_json(nlohmann::json& j, const DrawState& s);
+void from_json(const nlohmann::json& j, DrawState& s);
 
 class DrawPad {
 public:
