@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 
 #include "engine/error.h"
 #include "gfx/gl.h"
@@ -65,6 +66,18 @@ void App::on_activity(GLFWwindow* window) {
 }
 
 void App::init() {
+    if (!options_.session.empty()) {
+        save_session_ = true;
+        if (std::filesystem::exists(options_.session)) {
+            try {
+                session_load(options_.session, state_);
+            } catch (const std::exception& e) {
+                // Keep the defaults and leave the file alone: it may be the user's to repair.
+                state_.error = std::string(e.what()) + " (not loaded; it will not be overwritten)";
+                save_session_ = false;
+            }
+        }
+    }
     if (!options_.view.empty()) {
         if (!find_view(views_, options_.view))
             throw Error("unknown view '" + options_.view + "' (views: " + view_ids(views_) + ")");
@@ -79,7 +92,7 @@ void App::init() {
     }
     if (!options_.model.empty()) state_.request.model = options_.model;
     if (!options_.input.empty()) state_.request.input_path = options_.input;
-    state_.feature_maps.layer = options_.layer;
+    if (!options_.layer.empty()) state_.feature_maps.layer = options_.layer;
     if (std::getenv("DISPLAY") == nullptr && std::getenv("WAYLAND_DISPLAY") == nullptr)
         throw Error("no display: DISPLAY is not set (run under X11, or xvfb-run for screenshots)");
     if (!glfwInit()) throw Error("cannot initialise GLFW: " + glfw_error_text());
@@ -144,6 +157,14 @@ int App::run() {
     } catch (const std::exception& e) {
         std::fprintf(stderr, "convlens: %s\n", e.what());
         exit_code_ = 1;
+        save_session_ = save_session_ && window_ != nullptr;  // init failed: nothing changed
+    }
+    if (save_session_) {
+        try {
+            session_save(options_.session, state_);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "convlens: session not saved: %s\n", e.what());
+        }
     }
     shutdown();
     return exit_code_;

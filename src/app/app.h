@@ -26,6 +26,9 @@ struct AppOptions {
     int frames = 3;  // frames rendered after the script (and the worker) finished
     int width = 1400, height = 900;
     bool timing = false;  // print CPU/wall time per frame (screenshot mode)
+    // Loaded at start and saved on exit. "" = none. app_main fills in the per-user default for
+    // interactive runs; screenshot/script runs use a session only when given one.
+    std::string session;
 };
 
 class App {
@@ -74,6 +77,7 @@ private:
     double started_ = 0;
     int exit_code_ = 0;
     std::vector<double> frame_cpu_ms_, frame_process_ms_, frame_wall_ms_;
+    bool save_session_ = false;  // false when the session file could not be read
 };
 
 int run_app(const AppOptions& options);

@@ -25,6 +25,11 @@ int app_main(int argc, char** argv) {
     cli.add_option("--input", o.input, "Input image or .npy");
     cli.add_option("--layer", o.layer, "Layer to select in the Feature Maps view");
     cli.add_flag("--timing", o.timing, "Print time per frame (with --screenshot)");
+    bool no_session = false;
+    cli.add_option("--session", o.session,
+                   "Session JSON loaded at start and saved on exit (default for the window: " +
+                       std::string(default_session_path_text()) + ")");
+    cli.add_flag("--no-session", no_session, "Start from the defaults and save no session");
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -42,6 +47,12 @@ int app_main(int argc, char** argv) {
         o.width = w;
         o.height = h;
     }
+    // The window remembers the user's work (an edited kernel, the chosen view) across restarts;
+    // screenshots and scripts start from the defaults so that they are reproducible.
+    if (no_session)
+        o.session.clear();
+    else if (o.session.empty() && o.screenshot.empty() && o.script.empty())
+        o.session = default_session_path();
     return run_app(o);
 }
 

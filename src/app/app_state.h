@@ -50,4 +50,9 @@ struct AppState {
 void session_save(const std::string& path, const AppState& state);
 void session_load(const std::string& path, AppState& state);
 
+// Where the window keeps the session between runs: $XDG_CONFIG_HOME/convlens/session.json, else
+// ~/.config/convlens/session.json; "" when neither variable is set.
+std::string default_session_path();
+const char* default_session_path_text();  // the rule above, for --help
+
 }  // namespace cl

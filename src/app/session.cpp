@@ -2,6 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 
 #include "app/app_state.h"
 #include "engine/error.h"
@@ -37,6 +39,9 @@ void session_save(const std::string& path, const AppState& s) {
         {"walkthrough", s.walkthrough},
         {"compare", s.compare},
     };
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;  // a failure shows up as the write's own error, which names the file
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     write_file_atomic(path, j.dump(2) + "\n");
 }
 
@@ -72,11 +77,30 @@ void session_load(const std::string& path, AppState& state) {
     } catch (const Error& e) {
         const std::string what = e.what();
         throw Error(what.rfind(path, 0) == 0 ? what : path + ": " + what);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw Error(path + ": not valid JSON (byte " + std::to_string(e.byte) + ")");
     } catch (const std::exception& e) {
-        throw Error(path + ": " + e.what());
+        // nlohmann's messages start with "[json.exception.type_error.302] ": keep the words.
+        std::string what = e.what();
+        const size_t bracket = what.rfind("] ", 40);
+        if (what.rfind("[json.exception", 0) == 0 && bracket != std::string::npos)
+            what = what.substr(bracket + 2);
+        throw Error(path + ": " + what);
     }
     if (!(s.zoom >= 0.5f && s.zoom <= 4.0f)) s.zoom = 1.0f;
     state = s;
+}
+
+std::string default_session_path() {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    if (xdg && *xdg) return std::string(xdg) + "/convlens/session.json";
+    const char* home = std::getenv("HOME");
+    if (home && *home) return std::string(home) + "/.config/convlens/session.json";
+    return "";
+}
+
+const char* default_session_path_text() {
+    return "$XDG_CONFIG_HOME/convlens/session.json or ~/.config/convlens/session.json";
 }
 
 }  // namespace cl

@@ -38,17 +38,23 @@ const char* k_shortcuts[][2] = {
     {"Drag and drop", "an image, .npy, .onnx, .safetensors or session .json onto the window"},
 };
 
+// A coloured strip under the menu bar: the message wrapped to the window, Dismiss on the right.
 void banner(const char* text, ImVec4 colour, std::string& owner) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float button_w = ImGui::CalcTextSize("Dismiss").x + 2 * style.FramePadding.x;
+    const float text_w = std::max(ui_scaled(100), ImGui::GetContentRegionAvail().x - button_w -
+                                                      2 * style.WindowPadding.x - ui_scaled(16));
+    const float text_h = ImGui::CalcTextSize(text, nullptr, false, text_w).y;
+    const float h = std::max(text_h, ImGui::GetFrameHeight()) + 2 * style.WindowPadding.y;
     ImGui::PushStyleColor(ImGuiCol_ChildBg, colour);
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-    const float h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y;
-    ImGui::BeginChild(text, ImVec2(0, h), false);
-    ImGui::SetCursorPos(
-        ImVec2(ImGui::GetStyle().WindowPadding.x, ImGui::GetStyle().WindowPadding.y * 0.5f));
-    ImGui::AlignTextToFramePadding();
+    ImGui::BeginChild(text, ImVec2(0, h), false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::SetCursorPos(ImVec2(style.WindowPadding.x, style.WindowPadding.y));
+    ImGui::PushTextWrapPos(style.WindowPadding.x + text_w);
     ImGui::TextUnformatted(text);
-    ImGui::SameLine(
-        std::max(ImGui::GetCursorPosX() + ui_scaled(10), ImGui::GetWindowWidth() - ui_scaled(90)));
+    ImGui::PopTextWrapPos();
+    ImGui::SetCursorPos(
+        ImVec2(ImGui::GetWindowWidth() - button_w - style.WindowPadding.x, style.WindowPadding.y));
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(1, 1, 1, 0.25f));
     if (ImGui::Button("Dismiss")) owner.clear();
     ImGui::PopStyleColor();
