@@ -230,6 +230,9 @@ void App::handle_shortcuts(ShellRequests& requests) {
     if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_0)) state_.zoom = 1.0f;
     if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_O)) shell_.open_dialog(state_, AppAction::OpenImage);
     if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) requests.quit = true;
+    // Ctrl+1 .. Ctrl+9: the views in tab order, so a demo can move between them from the keyboard.
+    for (int i = 0; ctrl && i < 9 && i < int(views_.size()); ++i)
+        if (ImGui::IsKeyPressed(GLFW_KEY_1 + i, false)) state_.view = views_[size_t(i)]->id();
     if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) requests.toggle_fullscreen = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_F5, false)) set_presenter(state_, !state_.presenter);
     if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) shell_.toggle_view_help();

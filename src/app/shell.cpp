@@ -29,6 +29,7 @@ const char* k_shortcuts[][2] = {
     {"Left / Right (Up / Down)", "step through what the view steps through (layers)"},
     {"Home / End", "first / last step"},
     {"Ctrl+= / Ctrl+- / Ctrl+0", "larger / smaller / normal text and controls"},
+    {"Ctrl+1 ... Ctrl+9", "the views, in the order of the tabs"},
     {"F5", "presenter mode (large, high-contrast light theme)"},
     {"F11", "full screen"},
     {"F1", "help for this view"},

@@ -293,4 +293,59 @@ std::string summary_json(const ModelSummary& summary) {
     return j.dump(2) + "\n";
 }
 
+std::vector<std::string> lecture_columns() {
+    return {"layer",  "op", "input HxWxC", "output HxWxC", "stride", "pad",
+            "kernel", "in", "out",         "# params",     "MACs"};
+}
+
+std::vector<std::string> lecture_cells(const LayerSummary& l) {
+    const bool spatial = l.kernel > 0;
+    return {l.name,
+            l.op,
+            hwc(l.input),
+            hwc(l.output),
+            spatial ? num(l.stride) : "-",
+            spatial ? num(l.pad) : "-",
+            spatial ? num(l.kernel) + "x" + num(l.kernel) : "-",
+            num(l.in_channels),
+            num(l.out_channels),
+            format_thousands(l.params),
+            format_thousands(l.macs)};
+}
+
+std::string summary_markdown(const ModelSummary& summary) {
+    // A '|' inside a cell (never in the zoo, possible in an ONNX node name) would split it.
+    auto cell = [](const std::string& s) {
+        std::string out;
+        for (char ch : s) out += ch == '|' ? std::string("\\|") : std::string(1, ch);
+        return out;
+    };
+    const std::vector<std::string> header = lecture_columns();
+    const size_t left_aligned = 4;
+    std::ostringstream out;
+    out << "# " << cell(summary.model) << " (input " << summary.input.chw() << ")\n\n|";
+    for (const std::string& h : header) out << ' ' << h << " |";
+    out << "\n|";
+    for (size_t c = 0; c < header.size(); ++c) out << (c < left_aligned ? " --- |" : " ---: |");
+    out << "\n";
+    for (const LayerSummary& l : summary.layers) {
+        out << '|';
+        for (const std::string& v : lecture_cells(l)) out << ' ' << cell(v) << " |";
+        out << "\n";
+    }
+    out << "\nTotal: " << format_thousands(summary.total_params) << " parameters, "
+        << format_thousands(summary.total_macs) << " MACs ("
+        << with_unit(double(summary.total_macs)) << "), "
+        << format_bytes(summary.total_activation_bytes) << " of activations (float32, batch 1).\n";
+    bool any = false;
+    for (const LayerSummary& l : summary.layers) {
+        if (l.output_formula.empty() && l.param_formula.empty()) continue;
+        if (!any) out << "\n| layer | output size | parameters |\n| --- | --- | --- |\n";
+        any = true;
+        out << "| " << cell(l.name) << " | " << l.output_formula << " | " << l.param_formula
+            << " |\n";
+    }
+    return out.str();
+}
+
 }  // namespace cl

@@ -47,6 +47,14 @@ std::string summary_csv(const ModelSummary& summary);
 // [C,H,W].
 std::string summary_json(const ModelSummary& summary);
 
+// The lecture's columns (input HxWxC, output HxWxC, stride, pad, kernel, in, out, # params) plus
+// MACs: the header and one row's cells exactly as the Walkthrough's table and the Markdown
+// export print them ("-" where a layer has no sliding window).
+std::vector<std::string> lecture_columns();
+std::vector<std::string> lecture_cells(const LayerSummary& layer);
+// A GitHub-flavoured Markdown table of the lecture columns, the totals, then the formulas.
+std::string summary_markdown(const ModelSummary& summary);
+
 std::string format_thousands(int64_t value);  // 62378344 -> "62,378,344"
 std::string format_bytes(int64_t bytes);      // 1 decimal, KiB / MiB / GiB
 

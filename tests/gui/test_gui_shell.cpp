@@ -122,4 +122,17 @@ TEST(GuiCli, UnknownModelFailsInScreenshotMode) {
     EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+TEST(GuiShell, CtrlNumberSwitchesToTheNthView) {
+    ASSERT_TRUE(have_display());
+    GuiRun by_key = run_gui("ctrl3", "key ctrl+3\nwait-idle\nmove 700 885\nframes 3\n");
+    GuiRun by_flag =
+        run_gui("ctrl3_flag", "move 700 885\nframes 3\n", "--size 1400x900 --view kernel-lab");
+    GuiRun start = run_gui("ctrl3_start", "move 700 885\nframes 3\n");
+    ASSERT_EQ(by_key.result.exit_code, 0) << by_key.result.err;
+    const Rect window{0, 0, 1400, 900};
+    EXPECT_LT(fraction_different(by_key.shot, by_flag.shot, window), 0.01)
+        << "Ctrl+3 did not open the third view (the Kernel Lab)";
+    EXPECT_GT(fraction_different(start.shot, by_flag.shot, window), 0.2);
+}
+
 }  // namespace cl::testing

@@ -25,32 +25,39 @@ const ImU32 k_bar = IM_COL32(70, 130, 200, 255);
 const ImU32 k_top_bar = IM_COL32(255, 165, 0, 255);
 const ImU32 k_field = IM_COL32(255, 210, 0, 255);
 
-bool shown_in_strip(const Graph& graph, int i) {
-    const Node& n = graph.node(i);
-    if (!n.op) return false;
-    const OpKind k = n.op->kind();
-    if (k == OpKind::Input || k == OpKind::Flatten || k == OpKind::Dropout) return false;
-    // The ReLU after a fully connected layer adds little to a strip that is already full.
-    const bool vector = n.shape.h == 1 && n.shape.w == 1;
-    return !(vector && k == OpKind::Relu);
-}
-
 std::string shape_text(const Shape& s) {
-    if (s.h == 1 && s.w == 1) return std::to_string(s.c);
-    return std::to_string(s.c) + "\xC3\x97" + std::to_string(s.h) + "\xC3\x97" +
-           std::to_string(s.w);
+    // In words with spaces, so that a narrow column (presenter zoom) wraps it.
+    if (s.h == 1 && s.w == 1) return std::to_string(s.c) + " units";
+    return std::to_string(s.c) + (s.c == 1 ? " map of " : " maps of ") + std::to_string(s.h) +
+           "\xC3\x97" + std::to_string(s.w);
 }
 
 // Classroom words for where a layer sits: before the second convolution it sees strokes and
-// edges; after it, parts and whole digits.
-const char* level_text(const Graph& graph, int node) {
+// edges; after it, parts of the shapes; then evidence for each class, then the answer.
+enum class Level { Low, Parts, Evidence, Output };
+
+Level level_of(const Graph& graph, int node) {
     const Node& n = graph.node(node);
-    if (n.op->kind() == OpKind::Softmax) return "output\nclass probabilities";
+    if (n.op->kind() == OpKind::Softmax) return Level::Output;
+    if (n.shape.h == 1 && n.shape.w == 1) return Level::Evidence;
     int convs = 0;
     for (int i = 0; i <= node; ++i)
         if (graph.node(i).op && graph.node(i).op->kind() == OpKind::Conv2d) ++convs;
-    if (n.shape.h == 1 && n.shape.w == 1) return "high-level\nevidence for each digit";
-    return convs <= 1 ? "low-level\nstrokes and edges" : "high-level\nparts of digits";
+    return convs <= 1 ? Level::Low : Level::Parts;
+}
+
+std::string level_text(Level level, bool digits) {
+    switch (level) {
+        case Level::Low:
+            return "low-level: strokes and edges";
+        case Level::Parts:
+            return digits ? "high-level: parts of digits" : "high-level: parts of shapes";
+        case Level::Evidence:
+            return digits ? "high-level: evidence for each digit"
+                          : "high-level: evidence for each class";
+        default:
+            return "output: class probabilities";
+    }
 }
 
 int argmax(const Tensor& t) {
@@ -60,72 +67,40 @@ int argmax(const Tensor& t) {
     return best;
 }
 
-bool digit_model(const Graph& graph) {
-    const Shape s = graph.input_shape();
-    return s.c == 1 && s.h == 28 && s.w == 28;
-}
 }  // namespace
+
+bool DrawClassifyView::shown_in_strip(const Graph& graph, int node) const {
+    const Node& n = graph.node(node);
+    if (!n.op) return false;
+    const OpKind k = n.op->kind();
+    if (k == OpKind::Input || k == OpKind::Flatten || k == OpKind::Dropout) return false;
+    // The ReLU after a fully connected layer adds little to a strip that is already full; in a
+    // compact strip the ReLU maps (the conv maps without their negative part) go too.
+    const bool vector = n.shape.h == 1 && n.shape.w == 1;
+    return !((vector || compact_) && k == OpKind::Relu);
+}
 
 const char* DrawClassifyView::help() const {
     return "Draw & Classify: draw a digit with the mouse in the black pad and watch a trained "
            "LeNet-5 read it while you draw.\n\n"
-           "Tools: brush width, eraser, undo (one whole stroke), clear, and 'Load MNIST digit' to "
-           "start from a real example of the test set.\n\n"
-           "'What the network sees' is your drawing after MNIST's preparation: the digit fitted "
-           "into 20x20 pixels and centred by its centre of mass in 28x28.\n\n"
-           "The bars are the network's probabilities for each digit; the orange bar is its "
+           "Network (the menu at the top): LeNet-5 trained on MNIST digits, the same network "
+           "trained on Fashion-MNIST clothes, or 'Open ONNX model...' for any network that reads "
+           "28x28 grey images.\n\n"
+           "Tools: brush width, eraser, clear, undo (one whole stroke), and 'Load' to start from "
+           "test image number N of the data set.\n\n"
+           "'What the network sees' is your drawing after the data set's preparation: for digits "
+           "fitted into 20x20 pixels and centred by its centre of mass in 28x28, as MNIST was.\n\n"
+           "The bars are the network's probabilities for each class; the orange bar is its "
            "answer. Hover a bar to read the raw score (logit) before the softmax.\n\n"
            "Underneath: every layer from left to right. The first layers find strokes and edges "
-           "(low-level); later ones combine them into parts of digits and evidence for each "
-           "class (high-level). Hover a unit: the yellow square on 'What the network sees' shows "
-           "the input pixels that unit depends on. Click a layer to open it in Feature Maps.\n\n"
-           "Kernel surgery: the numbered buttons under conv1 switch one of its filters off; "
-           "the red 'MODIFIED' badge resets the network.";
-}
-
-void DrawClassifyView::submit_drawing(AppState& state) {
-    // [1,1,28,28]: fitted into 20x20 and centred by centre of mass, as MNIST was prepared
-    auto input = std::make_shared<Tensor>(mnist_preprocess(pad_.raster()));
-    state.request.input_tensor = input;
-    state.request.input_tensor_label = pad_.empty() ? "an empty pad" : "your drawing";
-}
-
-void DrawClassifyView::load_mnist_digit(AppState& state) {
-    if (!mnist_ && mnist_error_.empty()) {
-        try {
-            mnist_ = std::make_unique<Dataset>(dataset_load("mnist", "test"));
-        } catch (const std::exception& e) {
-            mnist_error_ = e.what();
-        }
-    }
-    Tensor digit;
-    if (mnist_ && mnist_->size() > 0) {
-        state.draw.mnist_index = std::clamp(state.draw.mnist_index, 0, mnist_->size() - 1);
-        const Shape s = mnist_->images.shape();
-        digit = Tensor::zeros({1, 1, s.h, s.w});
-        for (int y = 0; y < s.h; ++y)
-            for (int x = 0; x < s.w; ++x)
-                digit.at(0, 0, y, x) = mnist_->images.at(state.draw.mnist_index, 0, y, x);
-        loaded_label_ = "MNIST test digit " + std::to_string(state.draw.mnist_index) + " (label " +
-                        std::to_string(mnist_->labels[size_t(state.draw.mnist_index)]) + ")";
-    } else {
-        // No MNIST on this machine: the shipped sample digits instead.
-        std::vector<std::string> digits;
-        for (const std::string& path : sample_files()) {
-            try {
-                const Image img = image_read(path);
-                if (img.width <= 64) digits.push_back(path);
-            } catch (const std::exception&) {
-            }
-        }
-        if (digits.empty()) return;
-        const std::string& path = digits[size_t(state.draw.mnist_index) % digits.size()];
-        digit = mnist_preprocess(image_read(path));
-        loaded_label_ = "sample " + path.substr(path.find_last_of("/\\") + 1);
-    }
-    pad_.set_background(digit);
-    submit_drawing(state);
-    state.request.input_tensor_label = loaded_label_;
+           "(low-level); later ones combine them into parts and evidence for each class "
+           "(high-level). Hover a unit: the yellow square on 'What the network sees' shows the "
+           "input pixels it depends on, cyan frames show the units of the layer before that feed "
+           "it, and the tooltip shows its value and, for conv and fc units, the sum of products "
+           "that made it. Click a layer to open it in Feature Maps.\n\n"
+           "Kernel surgery: the numbered buttons under conv1 switch one of its filters off "
+           "(purple ones hold a kernel from the Kernel Lab); the red 'MODIFIED' badge resets the "
+           "network.";
 }
 
 void DrawClassifyView::draw(AppState& state, const Snapshot& snapshot, TextureCache& textures) {
@@ -134,45 +109,51 @@ void DrawClassifyView::draw(AppState& state, const Snapshot& snapshot, TextureCa
             "Loading the model and computing its first forward pass\xE2\x80\xA6");
         return;
     }
-    if (!digit_model(*snapshot.graph)) {
-        ImGui::TextWrapped(
-            "Draw & Classify needs a model that reads 28x28 grey digits; %s "
-            "reads %s.",
-            snapshot.request.model.c_str(), shape_text(snapshot.graph->input_shape()).c_str());
-        if (ImGui::Button("Use LeNet-5")) {
-            state.request.model = "lenet5";
-            state.request.weights.clear();
-        }
-        return;
-    }
+    if (draw_unsupported_model(state, snapshot)) return;
+    handle_keys(state);
     if (!state.request.input_tensor && pad_.empty()) {
         // The program opens on an example: what the network sees is put into the pad, so that
-        // the pad and the bars agree until the student draws.
-        pad_.set_background(snapshot.activations.outputs[0], true);
+        // the pad and the bars agree until the student draws. The built-in sample is a digit,
+        // so the Fashion network starts from a test image of its own instead.
+        if (fashion_model(state))
+            load_example(state);
+        else
+            pad_.set_background(snapshot.activations.outputs[0], true);
     }
-    hovered_ = hovered_next_;
+    hovered_ = hovered_next_.node < snapshot.graph->size() ? hovered_next_ : HoveredUnit{};
     hovered_next_ = HoveredUnit{};
+    update_hover(snapshot);
 
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const ImGuiStyle& style = ImGui::GetStyle();
     const float y_start = ImGui::GetCursorPosY();
-    const float top_h = std::floor(avail.y * 0.58f);
+    compact_ = false;
+    int columns = 0;
+    for (int i = 0; i < snapshot.graph->size(); ++i) columns += shown_in_strip(*snapshot.graph, i);
+    compact_ = avail.x < columns * 7.0f * ImGui::GetFontSize();
+    const float top_h = std::floor(avail.y * (compact_ ? 0.55f : 0.58f));
     const float pad_side = std::max(ui_scaled(120), top_h - ImGui::GetFrameHeightWithSpacing());
     const float tools_w = ui_scaled(230);
 
     ImGui::BeginGroup();
-    ImGui::TextUnformatted("Draw a digit");
-    ImGui::SameLine();
-    text_dim(pad_.drawing() ? "(drawing\xE2\x80\xA6)" : "(hold the left mouse button)");
+    const char* title = fashion_model(state) ? "Draw a piece of clothing" : "Draw a digit";
+    const char* hint = pad_.drawing() ? "(drawing\xE2\x80\xA6)" : "(hold the left mouse button)";
+    ImGui::TextUnformatted(title);
+    // The hint only where it fits: a wider title line would push the tools to the right.
+    if (ImGui::CalcTextSize(title).x + ImGui::CalcTextSize(hint).x + style.ItemSpacing.x <=
+        pad_side) {
+        ImGui::SameLine();
+        text_dim(hint);
+    }
     if (pad_.draw("pad", pad_side, state.draw)) submit_drawing(state);
     if ((pad_.empty() || pad_.placeholder()) && !pad_.drawing()) {
-        const char* hint = pad_.empty() ? "draw here" : "an example: draw to replace it";
-        const ImVec2 ts = ImGui::CalcTextSize(hint);
+        const char* pad_hint = pad_.empty() ? "draw here" : "an example: draw to replace it";
+        const ImVec2 ts = ImGui::CalcTextSize(pad_hint);
         ImGui::GetWindowDrawList()->AddText(
             ImVec2(pad_.origin().x + (pad_side - ts.x) * 0.5f,
                    pad_.empty() ? pad_.origin().y + pad_side * 0.5f
                                 : pad_.origin().y + pad_side - ts.y - ui_scaled(8)),
-            IM_COL32(150, 150, 150, 255), hint);
+            IM_COL32(150, 150, 150, 255), pad_hint);
     }
     ImGui::EndGroup();
     ImGui::SameLine();
@@ -196,30 +177,46 @@ void DrawClassifyView::draw(AppState& state, const Snapshot& snapshot, TextureCa
 
 void DrawClassifyView::draw_tools(AppState& state, float width) {
     DrawState& d = state.draw;
+    draw_model_choice(state, width);
     ImGui::PushItemWidth(width);
-    ImGui::TextUnformatted("Brush width");
     float px = d.brush * 2.0f * 28.0f;  // in MNIST pixels of a full-pad digit
-    if (ImGui::SliderFloat("##brush", &px, 0.6f, 10.0f, "%.1f px")) d.brush = px / 56.0f;
+    if (ImGui::SliderFloat("##brush", &px, 0.6f, 10.0f, "brush %.1f px")) d.brush = px / 56.0f;
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Brush width, in pixels of the 28x28 the network sees");
     ImGui::PopItemWidth();
-    const float half = (width - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
-    if (ImGui::Button(d.eraser ? "Brush" : "Eraser", ImVec2(half, 0))) d.eraser = !d.eraser;
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float third = std::floor((width - 2 * spacing) / 3.0f);
+    if (ImGui::Button(d.eraser ? "Brush" : "Eraser", ImVec2(third, 0))) d.eraser = !d.eraser;
     ImGui::SameLine();
     ImGui::BeginDisabled(pad_.empty());
-    if (ImGui::Button("Clear", ImVec2(half, 0))) {
+    if (ImGui::Button("Clear", ImVec2(third, 0))) {
         pad_.clear();
         submit_drawing(state);
     }
     ImGui::EndDisabled();
-    if (ImGui::Button("Undo stroke", ImVec2(width, 0)) && pad_.undo()) submit_drawing(state);
-    ImGui::Spacing();
+    ImGui::SameLine();
+    if (ImGui::Button("Undo", ImVec2(width - 2 * (third + spacing), 0)) && pad_.undo())
+        submit_drawing(state);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Take back the last stroke");
+    const float half = (width - spacing) * 0.5f;
     ImGui::SetNextItemWidth(half);
     ImGui::InputInt("##digit", &d.mnist_index, 1, 100);
     d.mnist_index = std::max(0, d.mnist_index);
     ImGui::SameLine();
-    if (ImGui::Button("Load MNIST", ImVec2(half, 0))) load_mnist_digit(state);
-    if (!mnist_error_.empty() && ImGui::IsItemHovered())
-        ImGui::SetTooltip("MNIST is not installed (%s); the sample digits are used instead.",
-                          mnist_error_.c_str());
+    const bool fashion = fashion_model(state);
+    if (ImGui::Button(fashion ? "Load Fashion" : "Load MNIST", ImVec2(half, 0)))
+        load_example(state);
+    const std::string& error = dataset_errors_[fashion ? k_fashion : k_mnist];
+    if (ImGui::IsItemHovered()) {
+        if (error.empty())
+            ImGui::SetTooltip("Put test image number %d of %s into the pad", d.mnist_index,
+                              fashion ? "Fashion-MNIST" : "MNIST");
+        else if (fashion)
+            ImGui::SetTooltip("Fashion-MNIST is not installed: %s", error.c_str());
+        else
+            ImGui::SetTooltip("MNIST is not installed (%s); the sample digits are used instead.",
+                              error.c_str());
+    }
 }
 
 void DrawClassifyView::draw_network_input(const Snapshot& snapshot, float width, float side) {
@@ -256,11 +253,11 @@ void DrawClassifyView::draw_network_input(const Snapshot& snapshot, float width,
         const Node& n = snapshot.graph->node(hovered_.node);
         char text[160];
         if (w.all)
-            std::snprintf(text, sizeof text, "%s unit %d = %.3g: sees the whole image",
+            std::snprintf(text, sizeof text, "%s unit %d\n= %.3f, sees the whole image",
                           n.name.c_str(), hovered_.channel, double(hovered_.value));
         else
-            std::snprintf(text, sizeof text, "%s map %d (%d,%d) = %.3g: sees %dx%d pixels",
-                          n.name.c_str(), hovered_.channel, hovered_.x, hovered_.y,
+            std::snprintf(text, sizeof text, "%s map %d, row %d, col %d\n= %.3f, sees %dx%d pixels",
+                          n.name.c_str(), hovered_.channel, hovered_.y, hovered_.x,
                           double(hovered_.value), w.x1 - w.x0 + 1, w.y1 - w.y0 + 1);
         ImGui::TextWrapped("%s", text);
     } else {
@@ -292,31 +289,35 @@ void DrawClassifyView::draw_probabilities(AppState& state, const Snapshot& snaps
     const float big = std::floor(std::min(size.y * 0.3f, ui_scaled(130)));
     ImFont* font = ImGui::GetFont();
     const std::string answer = name(best);
-    dl->AddText(font, big, p0, k_top_bar, answer.c_str());
-    const float answer_w = font->CalcTextSizeA(big, FLT_MAX, 0.0f, answer.c_str()).x;
+    // A long class name ("Ankle boot") is drawn smaller so that the sentence beside it fits.
+    float answer_size = big;
+    const float full_w = font->CalcTextSizeA(big, FLT_MAX, 0.0f, answer.c_str()).x;
+    if (full_w > size.x * 0.4f) answer_size = std::floor(big * size.x * 0.4f / full_w);
+    dl->AddText(font, answer_size, ImVec2(p0.x, p0.y + (big - answer_size) * 0.5f), k_top_bar,
+                answer.c_str());
+    const float answer_w = font->CalcTextSizeA(answer_size, FLT_MAX, 0.0f, answer.c_str()).x;
     char text[96];
     std::snprintf(text, sizeof text, softmax ? "the network says %s, p = %.2f" : "top class %s",
                   answer.c_str(), double(out[best]));
+    // A long class name is already large on the left; the probability alone fits.
+    if (softmax && ImGui::CalcTextSize(text).x > size.x - answer_w - ui_scaled(16))
+        std::snprintf(text, sizeof text, "p = %.2f", double(out[best]));
     dl->AddText(ImVec2(p0.x + answer_w + ui_scaled(16), p0.y + big * 0.5f - ImGui::GetFontSize()),
                 ImGui::GetColorU32(ImGuiCol_Text), text);
     dl->AddText(ImVec2(p0.x + answer_w + ui_scaled(16), p0.y + big * 0.5f + ui_scaled(2)),
                 ImGui::GetColorU32(ImGuiCol_TextDisabled),
                 ("input: " + snapshot.input_label).c_str());
-    if (!state.request.zeroed.empty()) {
-        // The badge is the reset button: a modified network is never on screen unannounced.
+    if (state.request.modified()) {
         ImGui::SetCursorScreenPos(ImVec2(p0.x + answer_w + ui_scaled(16),
                                          p0.y + big * 0.5f + ImGui::GetFontSize() + ui_scaled(8)));
-        ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.75f, 0.12f, 0.12f, 1.0f));
-        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.9f, 0.2f, 0.2f, 1.0f));
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-        const std::string badge = "MODIFIED: " + std::to_string(state.request.zeroed.size()) +
-                                  " filter(s) off \xE2\x80\x94 click to reset";
-        if (ImGui::Button(badge.c_str())) state.request.zeroed.clear();
-        ImGui::PopStyleColor(3);
+        draw_modified_badge(state);
     }
 
     const float top = p0.y + big + ui_scaled(10);
-    const float label_w = ui_scaled(28) + ImGui::CalcTextSize("0000").x * (classes > 10 ? 2 : 0);
+    float label_w = ui_scaled(28);  // digits; Fashion-MNIST's "T-shirt/top" needs more
+    for (int k = 0; k < classes; ++k)
+        label_w = std::max(label_w, ImGui::CalcTextSize(name(k).c_str()).x + ui_scaled(10));
+    label_w = std::min(label_w, size.x * 0.4f);
     const float value_w = ImGui::CalcTextSize("0.000").x + ui_scaled(10);
     const float row_h = std::floor((p0.y + size.y - top) / std::max(classes, 1));
     const float bar_x0 = p0.x + label_w, bar_x1 = p0.x + size.x - value_w;
@@ -357,14 +358,77 @@ void DrawClassifyView::draw_layer_strip(AppState& state, const Snapshot& snapsho
         if (shown_in_strip(graph, i)) nodes.push_back(i);
     if (nodes.empty()) return;
     const float gap = ImGui::GetStyle().ItemSpacing.x;
-    const float col_w = std::floor((size.x - gap * (nodes.size() - 1)) / nodes.size());
+    // fc layers are drawn as small square tiles and get narrower columns than map grids.
+    std::vector<float> col_w;
+    float weights = 0;
+    for (int node : nodes) weights += graph.node(node).shape.h == 1 ? 0.7f : 1.0f;
+    const ImGuiStyle& style = ImGui::GetStyle();
+    for (int node : nodes) {
+        const float share = std::floor((size.x - gap * (nodes.size() - 1)) *
+                                       (graph.node(node).shape.h == 1 ? 0.7f : 1.0f) / weights);
+        // never so narrow that the layer's name is cut off
+        const float name_w = ImGui::CalcTextSize(graph.node(node).name.c_str()).x +
+                             2 * (style.FramePadding.x + style.WindowPadding.x) + 2;
+        col_w.push_back(std::max(share, name_w));
+    }
+    // What the name widths took is taken back from the wide columns.
+    float total = gap * (nodes.size() - 1);
+    for (float w : col_w) total += w;
+    for (size_t j = 0; j < col_w.size() && total > size.x; ++j)
+        if (graph.node(nodes[j]).shape.h > 1) {
+            const float cut = std::min(total - size.x, std::ceil((total - size.x) / 2));
+            col_w[j] -= cut;
+            total -= cut;
+        }
+
+    // One band over each run of layers of the same level, so that the columns keep their room.
+    const bool digits = !snapshot.class_names.empty() && snapshot.class_names[0] == "0";
+    const ImVec2 band0 = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float band_h = 0, x = band0.x;
+    for (size_t j = 0; j < nodes.size();) {
+        const Level level = level_of(graph, nodes[j]);
+        float w = col_w[j];
+        size_t k = j + 1;
+        for (; k < nodes.size() && level_of(graph, nodes[k]) == level; ++k) w += gap + col_w[k];
+        std::string text = level_text(level, digits);
+        // A narrow run gets the short name ("output") rather than a column of broken words.
+        if (ImGui::CalcTextSize(text.c_str()).x > 2 * (w - ui_scaled(8)))
+            text = text.substr(0, text.find(':'));
+        ImGui::SetCursorScreenPos(ImVec2(x + ui_scaled(4), band0.y));
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w - ui_scaled(8));
+        text_dim(text.c_str());
+        ImGui::PopTextWrapPos();
+        band_h = std::max(band_h, ImGui::GetItemRectMax().y - band0.y);
+        x += w + gap;
+        j = k;
+    }
+    // A bracket under each band's text, spanning its columns.
+    band_h += ui_scaled(3);
+    x = band0.x;
+    for (size_t j = 0; j < nodes.size();) {
+        float w = col_w[j];
+        size_t k = j + 1;
+        for (; k < nodes.size() && level_of(graph, nodes[k]) == level_of(graph, nodes[j]); ++k)
+            w += gap + col_w[k];
+        const ImU32 line = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+        const float y = band0.y + band_h, tick = ui_scaled(4);
+        dl->AddLine(ImVec2(x + 2, y), ImVec2(x + w - 2, y), line);
+        dl->AddLine(ImVec2(x + 2, y), ImVec2(x + 2, y + tick), line);
+        dl->AddLine(ImVec2(x + w - 2, y), ImVec2(x + w - 2, y + tick), line);
+        x += w + gap;
+        j = k;
+    }
+    ImGui::SetCursorScreenPos(ImVec2(band0.x, band0.y + band_h + ui_scaled(6)));
+    const float col_h = size.y - band_h - ui_scaled(6);
+
     for (size_t j = 0; j < nodes.size(); ++j) {
         const int node = nodes[j];
         const Node& n = graph.node(node);
         const Tensor& maps = snapshot.activations.outputs[size_t(node)];
         if (j > 0) ImGui::SameLine(0, gap);
         // Scrolls only when presenter zoom leaves too little room for the maps.
-        ImGui::BeginChild(n.name.c_str(), ImVec2(col_w, size.y), true);
+        ImGui::BeginChild(n.name.c_str(), ImVec2(col_w[j], col_h), true);
         ImGui::PushID(node);
         if (ImGui::Button(n.name.c_str(), ImVec2(-1, 0))) {
             state.feature_maps.layer = n.name;
@@ -372,9 +436,8 @@ void DrawClassifyView::draw_layer_strip(AppState& state, const Snapshot& snapsho
             state.view = "feature-maps";
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open %s in Feature Maps", n.name.c_str());
-        text_dim(shape_text(n.shape).c_str());
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextWrapped("%s", level_text(graph, node));
+        ImGui::TextWrapped("%s", shape_text(n.shape).c_str());
         ImGui::PopStyleColor();
         const bool surgery = n.op->kind() == OpKind::Conv2d && n.shape.c <= 8 && j == 0;
         ImVec2 grid_size = ImGui::GetContentRegionAvail();
@@ -386,12 +449,14 @@ void DrawClassifyView::draw_layer_strip(AppState& state, const Snapshot& snapsho
             const int per_row = std::max(1, int((grid_size.x + st.ItemSpacing.x) / button_w));
             const int rows = (n.shape.c + per_row - 1) / per_row;
             const float label_h =
-                ImGui::CalcTextSize("switch a filter off:", nullptr, false, grid_size.x).y;
+                ImGui::CalcTextSize(compact_ ? "switch off:" : "switch a filter off:", nullptr,
+                                    false, grid_size.x)
+                    .y;
             const float controls_h = label_h + st.ItemSpacing.y +
                                      rows * (ImGui::GetTextLineHeight() + st.ItemSpacing.y) +
                                      st.ItemSpacing.y;
             // In a cramped column (presenter zoom) the maps keep the room; the buttons scroll.
-            if (controls_h < 0.5f * grid_size.y) grid_size.y -= controls_h;
+            if (controls_h < 0.62f * grid_size.y) grid_size.y -= controls_h;
         }
         const ColourSettings colour{colormap_for(maps, false), false};
         const std::string key = std::to_string(snapshot.result_generation) + "/draw/" + n.name;
@@ -401,10 +466,16 @@ void DrawClassifyView::draw_layer_strip(AppState& state, const Snapshot& snapsho
             options.pixel_grid = false;
             options.min_tile = 3.0f;
             if (hovered_.node == node) options.highlight = hovered_.channel;
+            options.marks = marks_for(node);
             const FeatureGridHover h = feature_grid("grid", atlas, maps, grid_size, options);
             if (h.channel >= 0) {
                 hovered_next_ = HoveredUnit{node, h.channel, h.y, h.x, h.value};
                 if (atlas.vector) hovered_next_.y = hovered_next_.x = 0;
+                const HoveredUnit& a = hovered_;
+                const HoveredUnit& b = hovered_next_;
+                // Last frame's analysis, shown when the mouse is still on the same unit.
+                if (a.node == b.node && a.channel == b.channel && a.y == b.y && a.x == b.x)
+                    draw_unit_tooltip(snapshot);
             }
             if (h.clicked >= 0) {
                 state.feature_maps.layer = n.name;
@@ -417,34 +488,6 @@ void DrawClassifyView::draw_layer_strip(AppState& state, const Snapshot& snapsho
         if (surgery) draw_surgery(state, n);
         ImGui::PopID();
         ImGui::EndChild();
-    }
-}
-
-void DrawClassifyView::draw_surgery(AppState& state, const Node& conv) {
-    auto& zeroed = state.request.zeroed;
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("switch a filter off:");
-    ImGui::PopStyleColor();
-    for (int c = 0; c < conv.shape.c; ++c) {
-        const std::pair<std::string, int> key{conv.name, c};
-        auto it = std::find(zeroed.begin(), zeroed.end(), key);
-        const bool off = it != zeroed.end();
-        if (c > 0)
-            same_line_if_fits(ImGui::CalcTextSize("0").x + ImGui::GetStyle().FramePadding.x * 2);
-        if (off) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.75f, 0.12f, 0.12f, 1.0f));
-        ImGui::PushID(c);
-        if (ImGui::SmallButton(std::to_string(c).c_str())) {
-            if (off)
-                zeroed.erase(it);
-            else
-                zeroed.push_back(key);
-        }
-        ImGui::PopID();
-        if (off) ImGui::PopStyleColor();
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip(off ? "filter %d is off (all zero): click to switch it back on"
-                                  : "set filter %d of %s to zero and watch the prediction",
-                              c, conv.name.c_str());
     }
 }
 

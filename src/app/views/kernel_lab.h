@@ -1,13 +1,18 @@
-// Kernel Lab view: one hand-edited kernel slid over a digit, as in the lecture's "Convolution
-// Operation" slides: kernel editor with presets and undo, stride/padding/ReLU, the output map,
-// and the arithmetic of one output cell, stepped or animated across the image.
+// Kernel Lab view: hand-edited kernels slid over a digit, as in the lecture's "Convolution
+// Operation" slides: a stack of up to 8 kernels with presets (and LeNet's learned filters) and
+// undo, stride/padding/ReLU, the output maps, the arithmetic of one output cell stepped or
+// animated across the image, and "kernel surgery": a lab kernel as one of LeNet's conv1 filters.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <imgui.h>
+
+#include "app/file_dialog.h"
 #include "app/views/view.h"
+#include "engine/graph.h"
 #include "engine/io/idx.h"
 #include "engine/kernel_lab.h"
 #include "engine/tensor.h"
@@ -24,33 +29,71 @@ public:
 
 private:
     struct KernelEdit {
-        int k = 3;
-        std::vector<float> kernel;
-        float bias = 0;
+        std::vector<LabKernel> kernels;
+        int selected = 0;
     };
+    // kernel_lab.cpp: inputs, outputs, keys.
     void update_input(AppState& state);
+    Dataset* dataset(KernelLabSource source);
+    void browse(AppState& state, int direction);  // next/previous image of the chosen class
+    void random_image(AppState& state);
+    void update_pool1();
+    void compute_outputs(const AppState& state);
+    void handle_keys(AppState& state, const Snapshot& snapshot);
     void draw_input_controls(AppState& state);
+    // What a kernel is applied to: the image (grey or R, G, B), or LeNet's pool1 maps for a
+    // six-channel conv2 filter; and its weights for that input (a single-channel kernel on an
+    // RGB image: the same weights in each channel).
+    bool uses_pool1(const LabKernel& kernel) const;
+    const Tensor& lab_input(const LabKernel& kernel) const;
+    std::vector<float> lab_values(const LabKernel& kernel) const;
+    Graph* lenet();  // loaded on first use
+
+    // kernel_lab_kernels.cpp: the kernel stack, editor, presets, hyper-parameters, surgery.
+    void draw_kernel_stack(AppState& state);
     void draw_kernel_editor(AppState& state);
     void draw_presets(AppState& state);
     void draw_hyper_parameters(AppState& state);
+    void draw_surgery(AppState& state, const Snapshot& snapshot);
+    void apply_preset(AppState& state, int index);   // into the selected kernel, undoable
+    void apply_learned(AppState& state, int index);  // 0..5 conv1, 6..21 conv2
+    void use_as_conv1_filter(AppState& state, const Snapshot& snapshot);
+    void push_undo(const KernelEdit& before);
+    void undo(AppState& state);
+    void redo(AppState& state);
+    static KernelEdit current(const AppState& state);
+
+    // kernel_lab_canvas.cpp: the input with the window, the output maps, the arithmetic.
     void draw_images(AppState& state, const TextureCache& textures, float height);
+    void draw_output_stack(AppState& state, ImVec2 origin, ImVec2 size);
     void draw_arithmetic(const AppState& state);
     void draw_animation_controls(AppState& state);
     void draw_products_table(const CellArithmetic& c, const std::vector<float>& kernel, int k);
-    void push_undo(const KernelEdit& before);
-    void apply(AppState& state, const KernelEdit& edit);
-    static KernelEdit current(const AppState& state);
+    void toggle_play();
 
-    // The image the kernel is applied to, and where it came from (UI-thread cache).
-    Tensor input_;  // [1,1,H,W]
+    // The image the kernels are applied to, and where it came from (UI-thread cache).
+    Tensor input_;  // [1,1,H,W], or [1,3,H,W] for an image file in colour
     std::string input_key_, input_label_, input_error_;
-    std::unique_ptr<Dataset> mnist_;  // loaded on first use
-    std::string mnist_error_;
-    Tensor output_;  // [1,1,Ho,Wo] after the optional ReLU
+    std::unique_ptr<Dataset> mnist_, fashion_;  // loaded on first use
+    std::string mnist_error_, fashion_error_;
+    int browse_class_ = -1;  // -1: any class
+    FileDialog dialog_;
+    // LeNet-5 (trained weights) for the learned filters and the pool1 maps its conv2 filters see.
+    std::unique_ptr<Graph> lenet_;
+    std::string lenet_error_;
+    Tensor pool1_;  // [1,6,14,14] of input_, when a kernel has 6 channels
+    std::string pool1_key_, pool1_error_;
+    std::vector<Tensor> outputs_;  // one [1,1,Ho,Wo] per kernel, after the optional ReLU
+    std::vector<std::string> output_errors_;
+    Tensor output_;  // the selected kernel's
     std::string output_error_;
+    int preset_cursor_ = -1, learned_cursor_ = -1;  // for the P / L keys
+    std::string surgery_message_;
 
     std::vector<KernelEdit> undo_, redo_;
-    KernelEdit edit_origin_;  // the kernel when the cell being dragged was grabbed
+    KernelEdit edit_origin_;  // the kernels when the cell being dragged was grabbed
+    int edit_channel_ = 0;    // which input channel of a several-channel kernel is edited
+    int shown_channel_ = 0;   // which input channel's products the arithmetic shows
 
     // Animation: the output cell being computed, row-major; -1 shows the whole map.
     int cell_ = 0;

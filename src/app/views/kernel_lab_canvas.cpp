@@ -1,11 +1,13 @@
-// Kernel Lab view, right side (see kernel_lab.h): the padded input with the kernel window, the
-// output map with its colour bar, the animation controls and one cell's arithmetic.
+// Kernel Lab view, right side (see kernel_lab.h): the padded input with the kernel window (one
+// tile per channel for a LeNet conv2 filter), the output map with its colour bar, the stack of
+// all kernels' maps, the animation controls and one cell's arithmetic.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "app/ui.h"
 #include "app/views/kernel_lab.h"
@@ -24,6 +26,10 @@ const ImU32 k_picked_colour = IM_COL32(40, 200, 90, 255);  // an input pixel and
 
 ImU32 rgb(const std::array<uint8_t, 3>& c) {
     return IM_COL32(c[0], c[1], c[2], 255);
+}
+
+bool is_dark(const std::array<uint8_t, 3>& c) {
+    return c[0] * 2 + c[1] * 7 + c[2] < 1200;
 }
 
 // The cell under the mouse of a rows x cols grid at `origin` with cells `s` wide; false if none.
@@ -52,86 +58,203 @@ void grid_lines(ImDrawList* dl, ImVec2 origin, float s, int rows, int cols) {
         dl->AddLine(ImVec2(origin.x + x * s, origin.y),
                     ImVec2(origin.x + x * s, origin.y + rows * s), c);
 }
+
+// A value centred in a cell when it fits ("0.53", else "0.5"); nothing when it does not.
+void cell_number(ImDrawList* dl, ImVec2 a, float s, float v, bool dark) {
+    char text[16];
+    auto format = [&](const char* f) {
+        std::snprintf(text, sizeof text, f, double(v));
+        const bool zero = std::string(text).find_first_of("123456789") == std::string::npos;
+        if (zero && text[0] == '-') std::snprintf(text, sizeof text, f, 0.0);  // not "-0.00"
+        return ImGui::CalcTextSize(text);
+    };
+    ImVec2 size = format("%.2f");
+    if (size.x > s - ui_scaled(3)) size = format("%.1f");
+    if (size.x > s - ui_scaled(3) || size.y > s) return;
+    dl->AddText(ImVec2(a.x + (s - size.x) / 2, a.y + (s - size.y) / 2),
+                dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255), text);
+}
+
+// A sum for printing with %.2f: tiny negative values would read "-0.00".
+double shown(float v) {
+    return std::fabs(v) < 0.005f ? 0.0 : double(v);
+}
+
+// Output colours: the diverging map over the map's display range.
+std::array<uint8_t, 3> output_colour(float v, const ValueRange& range) {
+    const float span = range.hi - range.lo;
+    return colormap_rgb(Colormap::Diverging, span > 0 ? (v - range.lo) / span : 0.5f);
+}
+
+// Which part of the padded input is drawn: all of it, or (zoomed) a few cells around the window.
+struct InputView {
+    int r0 = 0, c0 = 0, rows = 0, cols = 0;
+};
+InputView input_view(int ph, int pw, int k, int wy, int wx, bool zoom) {
+    if (!zoom) return {0, 0, ph, pw};
+    const int n = std::max(k + 4, 8);
+    InputView v;
+    v.rows = std::min(ph, n);
+    v.cols = std::min(pw, n);
+    v.r0 = std::clamp(wy - (v.rows - k) / 2, 0, ph - v.rows);
+    v.c0 = std::clamp(wx - (v.cols - k) / 2, 0, pw - v.cols);
+    return v;
+}
 }  // namespace
 
 void KernelLabView::draw_images(AppState& state, const TextureCache& textures, float height) {
     const KernelLabState& s = state.kernel_lab;
-    const int pad = s.effective_pad();
-    const int h = input_.shape().h, w = input_.shape().w;
+    const LabKernel& kl = s.kernel();
+    const Tensor& in = lab_input(kl);
+    shown_channel_ = std::clamp(shown_channel_, 0, in.shape().c - 1);
+    const int pad = s.effective_pad(), k = kl.k;
+    const int channels = in.shape().c, h = in.shape().h, w = in.shape().w;
     const int ph = h + 2 * pad, pw = w + 2 * pad;
-    const int oh = output_.shape().h, ow = output_.shape().w, cells = oh * ow;
+    const bool ok = output_error_.empty();
+    const int oh = ok ? output_.shape().h : 0, ow = ok ? output_.shape().w : 0, cells = oh * ow;
     cell_ = std::clamp(cell_, 0, std::max(0, cells - 1));
+    const int oy = cells > 0 ? cell_ / ow : 0, ox = cells > 0 ? cell_ % ow : 0;
 
+    const float top = ImGui::GetCursorPosY();
     draw_animation_controls(state);
     const float gap = ui_scaled(24);
-    const float arithmetic_h = ui_scaled(190);
     const float line = ImGui::GetTextLineHeightWithSpacing();
+    // Below the images: the arithmetic (three lines of text, the k x k tables, the sum) and,
+    // with several kernels, the strip of their maps; above them their titles, under the output
+    // its colour bar.
+    const float arithmetic_h = 4 * line + float(std::min(k, 5)) * ui_scaled(22);
+    const bool stacked = s.kernels.size() > 1;
+    const float stack_h = stacked ? ui_scaled(90) + line : 0.0f;
+    const float used = ImGui::GetCursorPosY() - top;
     const float avail_w = ImGui::GetContentRegionAvail().x;
-    const float box =
-        std::max(ui_scaled(60), std::min((avail_w - gap) / 2.0f, height - arithmetic_h - 5 * line));
-    const float s_in = std::max(1.0f, std::floor(box / float(std::max(ph, pw))));
-    const float s_out =
-        s.same_scale ? s_in : std::max(1.0f, std::floor(box / float(std::max(oh, ow))));
+    const float tall = height - used - arithmetic_h - 4 * line;
+    float box = std::max(ui_scaled(60), std::min((avail_w - gap) / 2.0f, tall - stack_h));
+    // When the height limits the images (presenter mode), the maps of the stack go to the right
+    // of the output instead of under it.
+    const float side_box =
+        std::max(ui_scaled(60), std::min((avail_w - 2 * gap - ui_scaled(80)) / 2.0f, tall));
+    const bool stack_beside = stacked && side_box > box;
+    if (stack_beside) box = side_box;
 
-    const float left_x = ImGui::GetCursorPosX(), right_x = left_x + box + gap;
-    char title[96];
-    std::snprintf(title, sizeof title, "Input %d\xC3\x97%d, zero padding %d", h, w, pad);
+    // Input tiles: one per channel, 3 to a row when there are several.
+    const InputView view = input_view(ph, pw, k, oy * s.stride, ox * s.stride, s.zoom_window);
+    const int tiles_x = channels == 1 ? 1 : channels <= 4 ? 2 : 3;
+    const int tiles_y = (channels + tiles_x - 1) / tiles_x;
+    const float tile_gap = channels == 1 ? 0.0f : ui_scaled(8);
+    // Several maps side by side are wider than tall: they may take more of the width.
+    const float in_w_budget =
+        channels > 1 && !stack_beside ? std::max(box, 0.6f * (avail_w - gap)) : box;
+    const float s_in = std::max(
+        1.0f,
+        std::floor(std::min((in_w_budget - (tiles_x - 1) * tile_gap) / float(tiles_x * view.cols),
+                            (box - (tiles_y - 1) * tile_gap) / float(tiles_y * view.rows))));
+    const float in_w = std::max(box, tiles_x * view.cols * s_in + (tiles_x - 1) * tile_gap);
+    box = std::min(box, avail_w - in_w - gap);  // what is left for the output
+    const bool aligned = s.same_scale && !s.zoom_window && channels == 1;
+    const float s_out =
+        aligned ? s_in : std::max(1.0f, std::floor(box / float(std::max(1, std::max(oh, ow)))));
+
+    const float left_x = ImGui::GetCursorPosX(), right_x = left_x + in_w + gap;
+    char title[128];
+    if (!uses_pool1(kl))
+        std::snprintf(title, sizeof title, "Input %s%d\xC3\x97%d, zero padding %d%s",
+                      channels == 3 ? "R G B " : "", h, w, pad, s.zoom_window ? " (zoomed)" : "");
+    else
+        std::snprintf(title, sizeof title, "LeNet pool1: %d maps %d\xC3\x97%d, padding %d",
+                      channels, h, w, pad);
+    if (ImGui::CalcTextSize(title).x > in_w + gap / 2)  // presenter mode: the short form
+        std::snprintf(title, sizeof title, "%s%d\xC3\x97%d, pad %d", channels > 1 ? "pool1 " : "",
+                      h, w, pad);
     ImGui::TextUnformatted(title);
     ImGui::SameLine(right_x);
-    std::snprintf(title, sizeof title, "Output %d\xC3\x97%d%s", oh, ow,
-                  s.relu ? " after ReLU" : "");
+    std::snprintf(title, sizeof title, "Output %d\xC3\x97%d%s (kernel %d)", oh, ow,
+                  s.relu ? " after ReLU" : "", s.selected + 1);
+    if (ImGui::CalcTextSize(title).x > ImGui::GetContentRegionAvail().x)
+        std::snprintf(title, sizeof title, "Output %d\xC3\x97%d", oh, ow);
     ImGui::TextUnformatted(title);
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const int oy = cells > 0 ? cell_ / ow : 0, ox = cells > 0 ? cell_ % ow : 0;
+    float in_max = 1.0f;  // grey scale of the input: 0..1 images, 0..max for pool1 maps
+    for (int64_t i = 0; i < in.numel(); ++i) in_max = std::max(in_max, in[i]);
+    const bool numbers = s.cell_values && s_in >= ImGui::CalcTextSize("0.0").x + ui_scaled(4);
 
-    // Input, with the padding ring and the kernel window.
-    const ImVec2 in0 = ImGui::GetCursorScreenPos();
-    ImGui::InvisibleButton("##input", ImVec2(pw * s_in, ph * s_in));
-    for (int y = 0; y < ph; ++y)
-        for (int x = 0; x < pw; ++x) {
-            const int iy = y - pad, ix = x - pad;
-            const bool inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-            const float v = inside ? std::clamp(input_.at(0, 0, iy, ix), 0.0f, 1.0f) : 0.0f;
-            const ImVec2 a(in0.x + x * s_in, in0.y + y * s_in);
-            dl->AddRectFilled(a, ImVec2(a.x + s_in, a.y + s_in),
-                              inside ? rgb(colormap_rgb(Colormap::Gray, v)) : k_padding_colour);
+    const ImVec2 area0 = ImGui::GetCursorScreenPos();
+    const float tile_w = view.cols * s_in, tile_h = view.rows * s_in;
+    for (int ch = 0; ch < channels; ++ch) {
+        const ImVec2 t0(area0.x + (ch % tiles_x) * (tile_w + tile_gap),
+                        area0.y + (ch / tiles_x) * (tile_h + tile_gap));
+        dl->PushClipRect(t0, ImVec2(t0.x + tile_w, t0.y + tile_h), true);
+        for (int vy = 0; vy < view.rows; ++vy)
+            for (int vx = 0; vx < view.cols; ++vx) {
+                const int iy = view.r0 + vy - pad, ix = view.c0 + vx - pad;
+                const bool inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                const float v = inside ? in.at(0, ch, iy, ix) : 0.0f;
+                auto colour = colormap_rgb(Colormap::Gray, std::clamp(v / in_max, 0.0f, 1.0f));
+                if (channels == 3 && !uses_pool1(kl))  // each colour channel in its colour
+                    for (int c = 0; c < 3; ++c)
+                        if (c != ch) colour[size_t(c)] = 0;
+                const ImVec2 a(t0.x + vx * s_in, t0.y + vy * s_in);
+                dl->AddRectFilled(a, ImVec2(a.x + s_in, a.y + s_in),
+                                  inside ? rgb(colour) : k_padding_colour);
+                if (numbers) cell_number(dl, a, s_in, v, !inside || is_dark(colour));
+            }
+        grid_lines(dl, t0, s_in, view.rows, view.cols);
+        const ImVec2 shifted(t0.x - view.c0 * s_in, t0.y - view.r0 * s_in);
+        if (cells > 0) outline(dl, shifted, s_in, oy * s.stride, ox * s.stride, k, k_window_fill);
+        if (picked_ >= 0 && picked_ < ph * pw) {
+            const ImVec2 a(shifted.x + (picked_ % pw) * s_in, shifted.y + (picked_ / pw) * s_in);
+            dl->AddRect(a, ImVec2(a.x + s_in, a.y + s_in), k_picked_colour, 0.0f, 0, ui_scaled(2));
         }
-    grid_lines(dl, in0, s_in, ph, pw);
-    if (cells > 0) outline(dl, in0, s_in, oy * s.stride, ox * s.stride, s.k, k_window_fill);
-    int hy = 0, hx = 0;
-    if (hovered_cell(in0, s_in, ph, pw, &hy, &hx)) {
-        const int iy = hy - pad, ix = hx - pad;
-        if (iy >= 0 && iy < h && ix >= 0 && ix < w)
-            ImGui::SetTooltip(
-                "input row %d, column %d\nvalue %.3f\nclick: the output cells it "
-                "feeds",
-                iy, ix, double(input_.at(0, 0, iy, ix)));
-        else
-            ImGui::SetTooltip("zero padding: value 0");
-        if (ImGui::IsItemClicked()) picked_ = picked_ == hy * pw + hx ? -1 : hy * pw + hx;
+        if (channels > 1) {
+            char label[16];
+            if (channels == 3 && !uses_pool1(kl))
+                std::snprintf(label, sizeof label, "%c (ch%d)", "RGB"[ch], ch);
+            else
+                std::snprintf(label, sizeof label, "ch%d", ch);
+            dl->AddText(ImVec2(t0.x + ui_scaled(3), t0.y + ui_scaled(1)),
+                        ch == shown_channel_ ? k_window_colour : IM_COL32(230, 230, 230, 255),
+                        label);
+        }
+        dl->PopClipRect();
+        int hy = 0, hx = 0;
+        ImGui::SetCursorScreenPos(t0);
+        ImGui::PushID(ch);
+        ImGui::InvisibleButton("##hover", ImVec2(tile_w, tile_h));
+        ImGui::PopID();
+        if (hovered_cell(t0, s_in, view.rows, view.cols, &hy, &hx)) {
+            const int py = view.r0 + hy, px = view.c0 + hx, iy = py - pad, ix = px - pad;
+            if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                ImGui::SetTooltip(
+                    "input%s row %d, column %d\nvalue %.3f\nclick: the output "
+                    "cells it feeds",
+                    channels > 1 ? (" ch" + std::to_string(ch)).c_str() : "", iy, ix,
+                    double(in.at(0, ch, iy, ix)));
+            else
+                ImGui::SetTooltip("zero padding: value 0");
+            if (ImGui::IsItemClicked()) {
+                picked_ = picked_ == py * pw + px ? -1 : py * pw + px;
+                edit_channel_ = shown_channel_ = ch;
+            }
+        }
     }
     if (picked_ >= ph * pw) picked_ = -1;
-    if (picked_ >= 0) {
-        const ImVec2 a(in0.x + (picked_ % pw) * s_in, in0.y + (picked_ / pw) * s_in);
-        dl->AddRect(a, ImVec2(a.x + s_in, a.y + s_in), k_picked_colour, 0.0f, 0, ui_scaled(2));
-    }
+    const float in_h = tiles_y * tile_h + (tiles_y - 1) * tile_gap;
 
     // Output map in blue-white-red, cells after the current one blank while animating.
-    ImGui::SameLine(right_x);
+    ImGui::SetCursorScreenPos(ImVec2(area0.x + right_x - left_x, area0.y));
     const ImVec2 out0 = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton("##output", ImVec2(std::max(1, ow) * s_out, std::max(1, oh) * s_out));
     const ValueRange range = display_range(output_, Colormap::Diverging);
-    const float span = range.hi - range.lo;
     const ImU32 blank = ImGui::GetColorU32(ImGuiCol_FrameBg);
+    const bool out_numbers = s.cell_values && s_out >= ImGui::CalcTextSize("-0.0").x + ui_scaled(4);
     for (int y = 0; y < oh; ++y)
         for (int x = 0; x < ow; ++x) {
             const float v = output_.at(0, 0, y, x);
-            const float t = span > 0 ? (v - range.lo) / span : 0.5f;
             const bool hidden = animating_ && y * ow + x > cell_;
+            const auto colour = output_colour(v, range);
             const ImVec2 a(out0.x + x * s_out, out0.y + y * s_out);
-            dl->AddRectFilled(a, ImVec2(a.x + s_out, a.y + s_out),
-                              hidden ? blank : rgb(colormap_rgb(Colormap::Diverging, t)));
+            dl->AddRectFilled(a, ImVec2(a.x + s_out, a.y + s_out), hidden ? blank : rgb(colour));
+            if (out_numbers && !hidden) cell_number(dl, a, s_out, v, is_dark(colour));
         }
     grid_lines(dl, out0, s_out, oh, ow);
     if (cells > 0) outline(dl, out0, s_out, oy, ox, 1, 0);
@@ -140,11 +263,12 @@ void KernelLabView::draw_images(AppState& state, const TextureCache& textures, f
         for (int y = 0; y < oh; ++y)
             for (int x = 0; x < ow; ++x) {
                 const int dy = picked_ / pw - y * s.stride, dx = picked_ % pw - x * s.stride;
-                if (dy < 0 || dy >= s.k || dx < 0 || dx >= s.k) continue;
+                if (dy < 0 || dy >= k || dx < 0 || dx >= k) continue;
                 const ImVec2 a(out0.x + x * s_out, out0.y + y * s_out);
                 dl->AddRect(a, ImVec2(a.x + s_out, a.y + s_out), k_picked_colour, 0.0f, 0,
                             ui_scaled(2));
             }
+    int hy = 0, hx = 0;
     if (hovered_cell(out0, s_out, oh, ow, &hy, &hx)) {
         ImGui::SetTooltip("output row %d, column %d\nvalue %.3f\nclick: show its arithmetic", hy,
                           hx, double(output_.at(0, 0, hy, hx)));
@@ -156,30 +280,89 @@ void KernelLabView::draw_images(AppState& state, const TextureCache& textures, f
     ImGui::SetCursorPosX(right_x);
     colormap_legend(textures, Colormap::Diverging, range, right_x + std::max(box, ow * s_out),
                     "blue: negative, white: 0, red: positive");
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() +
-                         std::max(0.0f, ph * s_in - std::max(1, oh) * s_out - line));
+    const float out_h = std::max(1, oh) * s_out + 2 * line;
+    float bottom = area0.y + std::max(in_h, out_h) + ui_scaled(4);
+    if (stack_beside) {
+        const float x = area0.x + right_x - left_x + std::max(box, ow * s_out) + gap;
+        draw_output_stack(state, ImVec2(x, area0.y - line),
+                          ImVec2(area0.x + avail_w - x, std::max(in_h, out_h) + line));
+    } else if (stacked) {
+        draw_output_stack(state, ImVec2(area0.x, bottom), ImVec2(avail_w, stack_h));
+        bottom += stack_h + ui_scaled(4);
+    }
+    ImGui::SetCursorScreenPos(ImVec2(area0.x, bottom));
     ImGui::Separator();
     draw_arithmetic(state);
 }
 
-void KernelLabView::draw_animation_controls(AppState& state) {
-    const KernelLabState& s = state.kernel_lab;
-    const int cells = output_.shape().h * output_.shape().w;
-    const ImGuiIO& io = ImGui::GetIO();
-    if (!io.WantTextInput && ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) {
-        if (!playing_ && (!animating_ || cell_ >= cells - 1)) cell_ = 0;
-        playing_ = !playing_;
-        animating_ = true;
+// Every kernel's output map in a grid filling `size` at `p0`, like the channels of one conv
+// layer's output; a click selects the kernel.
+void KernelLabView::draw_output_stack(AppState& state, ImVec2 p0, ImVec2 size) {
+    KernelLabState& s = state.kernel_lab;
+    const int n = int(s.kernels.size());
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    const float gap = ui_scaled(10);
+    int cols = 1;
+    float side = 0;
+    for (int c = 1; c <= n; ++c) {  // the column count that gives the largest maps
+        const int rows = (n + c - 1) / c;
+        const float fit = std::min((size.x - gap * float(c - 1)) / float(c),
+                                   (size.y - gap * float(rows - 1)) / float(rows) - line);
+        if (fit > side) side = fit, cols = c;
     }
+    if (side < 8) return;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    for (int i = 0; i < n; ++i) {
+        const ImVec2 a(p0.x + float(i % cols) * (side + gap),
+                       p0.y + float(i / cols) * (side + line + gap));
+        char label[64];
+        const std::string& name = s.kernels[size_t(i)].name;
+        std::snprintf(label, sizeof label, "%d %s", i + 1, name.empty() ? "edited" : name.c_str());
+        dl->PushClipRect(a, ImVec2(a.x + side, a.y + line), true);
+        dl->AddText(a, i == s.selected ? k_window_colour : ImGui::GetColorU32(ImGuiCol_Text),
+                    label);
+        dl->PopClipRect();
+        const ImVec2 m0(a.x, a.y + line);
+        ImGui::SetCursorScreenPos(m0);
+        ImGui::PushID(i);
+        if (ImGui::InvisibleButton("##map", ImVec2(side, side))) s.selected = i;
+        ImGui::PopID();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("kernel %s (key %d)", label, i + 1);
+        const Tensor& out = outputs_[size_t(i)];
+        if (!output_errors_[size_t(i)].empty() || out.numel() <= 1) {
+            dl->AddRectFilled(m0, ImVec2(m0.x + side, m0.y + side),
+                              ImGui::GetColorU32(ImGuiCol_FrameBg));
+            continue;
+        }
+        const int oh = out.shape().h, ow = out.shape().w;
+        const float c = side / float(std::max(oh, ow));
+        const ValueRange range = display_range(out, Colormap::Diverging);
+        for (int y = 0; y < oh; ++y)
+            for (int x = 0; x < ow; ++x) {
+                const ImVec2 q(m0.x + x * c, m0.y + y * c);
+                dl->AddRectFilled(q, ImVec2(q.x + c + 0.5f, q.y + c + 0.5f),
+                                  rgb(output_colour(out.at(0, 0, y, x), range)));
+            }
+        if (i == s.selected)
+            dl->AddRect(m0, ImVec2(m0.x + ow * c, m0.y + oh * c), k_window_colour, 0.0f, 0,
+                        ui_scaled(2));
+    }
+}
+
+void KernelLabView::toggle_play() {
+    const int cells = output_error_.empty() ? int(output_.numel()) : 0;
+    if (!playing_ && (!animating_ || cell_ >= cells - 1)) cell_ = 0;
+    playing_ = !playing_;
+    animating_ = true;
+}
+
+void KernelLabView::draw_animation_controls(AppState& state) {
+    const int cells = output_error_.empty() ? int(output_.numel()) : 0;
     if (ImGui::Button("|<")) cell_ = 0, animating_ = true, playing_ = false;
     ImGui::SameLine();
     if (ImGui::Button("<")) step(state, Snapshot{}, -1);
     ImGui::SameLine();
-    if (ImGui::Button(playing_ ? "Pause" : "Play", ui_scaled(70, 0))) {
-        if (!playing_ && (!animating_ || cell_ >= cells - 1)) cell_ = 0;
-        playing_ = !playing_;
-        animating_ = true;
-    }
+    if (ImGui::Button(playing_ ? "Pause" : "Play", ui_scaled(70, 0))) toggle_play();
     ImGui::SameLine();
     if (ImGui::Button(">")) step(state, Snapshot{}, 1);
     ImGui::SameLine();
@@ -194,16 +377,15 @@ void KernelLabView::draw_animation_controls(AppState& state) {
                   cell_ / ow, cell_ % ow);
     same_line_if_fits(ImGui::CalcTextSize(where).x);
     ImGui::TextUnformatted(where);
-    (void)s;
     if (!playing_) {
         play_clock_ = 0;
         return;
     }
-    play_clock_ += double(io.DeltaTime) * speed_;
+    play_clock_ += double(ImGui::GetIO().DeltaTime) * speed_;
     while (play_clock_ >= 1.0) {
         play_clock_ -= 1.0;
         if (++cell_ >= cells - 1) {
-            cell_ = cells - 1;
+            cell_ = std::max(0, cells - 1);
             playing_ = false;
             break;
         }
@@ -213,23 +395,47 @@ void KernelLabView::draw_animation_controls(AppState& state) {
 
 void KernelLabView::draw_arithmetic(const AppState& state) {
     const KernelLabState& s = state.kernel_lab;
+    const LabKernel& kl = s.kernel();
+    const Tensor& in = lab_input(kl);
     const int ow = output_.shape().w;
     if (ow <= 0 || !output_error_.empty()) return;
-    const int oy = cell_ / ow, ox = cell_ % ow;
+    const int oy = cell_ / ow, ox = cell_ % ow, k = kl.k, channels = in.shape().c;
+    const std::vector<float> values = lab_values(kl);
     const CellArithmetic c =
-        cell_arithmetic(input_, s.kernel, s.k, s.stride, s.effective_pad(), s.bias, oy, ox);
-    ImGui::TextWrapped(
-        "Output row %d, column %d: the %d\xC3\x97%d window at padded row %d, "
-        "column %d. Each weight \xC3\x97 the pixel under it, summed%s:",
-        oy, ox, s.k, s.k, c.row, c.col, s.bias != 0.0f ? ", plus the bias" : "");
+        cell_arithmetic(in, values, k, s.stride, s.effective_pad(), kl.bias, oy, ox);
+    if (channels == 1)
+        ImGui::TextWrapped(
+            "Output row %d, column %d: the %d\xC3\x97%d window at padded row %d, "
+            "column %d. Each weight \xC3\x97 the pixel under it, summed%s:",
+            oy, ox, k, k, c.row, c.col, kl.bias != 0.0f ? ", plus the bias" : "");
+    else
+        ImGui::TextWrapped(
+            "Output row %d, column %d: one %d\xC3\x97%d window on each of the %d "
+            "maps; each map's products give a partial sum, and the partial sums "
+            "plus the bias give the output:",
+            oy, ox, k, k, channels);
     ImGui::BeginChild("arithmetic", ImVec2(0, 0), false);
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(c.text.c_str());
     if (s.relu)
-        ImGui::Text("ReLU: max(0, %.2f) = %.2f", double(c.value), double(std::max(0.0f, c.value)));
+        ImGui::Text("ReLU: max(0, %.2f) = %.2f", shown(c.value), shown(std::max(0.0f, c.value)));
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
-    draw_products_table(c, s.kernel, s.k);
+    if (channels == 1) {
+        draw_products_table(c, values, k);
+        ImGui::Text("sum of the products %.2f  + bias %.2f  = %.2f", shown(c.sum), shown(c.bias),
+                    shown(c.value));
+    } else {
+        const int ch = shown_channel_;
+        const size_t from = size_t(ch * k * k), to = from + size_t(k * k);
+        CellArithmetic one;
+        one.patch.assign(c.patch.begin() + long(from), c.patch.begin() + long(to));
+        one.products.assign(c.products.begin() + long(from), c.products.begin() + long(to));
+        const std::vector<float> weights(values.begin() + long(from), values.begin() + long(to));
+        draw_products_table(one, weights, k);
+        ImGui::Text("channel %d: sum of the products %.2f (click a map for another channel)", ch,
+                    shown(c.channel_sums[size_t(ch)]));
+    }
     ImGui::EndChild();
 }
 
@@ -244,29 +450,21 @@ void KernelLabView::draw_products_table(const CellArithmetic& c, const std::vect
                    ui_scaled(16), ui_scaled(52));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 p = ImGui::GetCursorScreenPos();
-    float max_abs = 1e-6f;
+    float max_abs = 1e-6f, patch_max = 1.0f;
     for (float v : c.products) max_abs = std::max(max_abs, std::fabs(v));
     for (float v : kernel) max_abs = std::max(max_abs, std::fabs(v));
+    for (float v : c.patch) patch_max = std::max(patch_max, v);
     const ImU32 border = ImGui::GetColorU32(ImGuiCol_Border);
     auto table = [&](const std::vector<float>& values, bool grey) {
         for (int i = 0; i < k * k; ++i) {
             const float v = values[size_t(i)] + 0.0f;  // -0 (from -1 x 0) shows as 0.00
             const ImVec2 a(p.x + (i % k) * cs, p.y + (i / k) * cs);
-            const auto col = grey ? colormap_rgb(Colormap::Gray, std::clamp(v, 0.0f, 1.0f))
-                                  : colormap_rgb(Colormap::Diverging, 0.5f + 0.5f * v / max_abs);
+            const auto col =
+                grey ? colormap_rgb(Colormap::Gray, std::clamp(v / patch_max, 0.0f, 1.0f))
+                     : colormap_rgb(Colormap::Diverging, 0.5f + 0.5f * v / max_abs);
             dl->AddRectFilled(a, ImVec2(a.x + cs, a.y + cs), rgb(col));
             dl->AddRect(a, ImVec2(a.x + cs, a.y + cs), border);
-            char text[16];
-            std::snprintf(text, sizeof text, "%.2f", double(v));
-            ImVec2 size = ImGui::CalcTextSize(text);
-            if (size.x > cs - ui_scaled(3)) {  // fewer decimals before no numbers at all
-                std::snprintf(text, sizeof text, "%.1f", double(v));
-                size = ImGui::CalcTextSize(text);
-            }
-            if (size.x > cs - ui_scaled(3)) continue;
-            const bool dark = col[0] * 2 + col[1] * 7 + col[2] < 1200;
-            dl->AddText(ImVec2(a.x + (cs - size.x) / 2, a.y + (cs - size.y) / 2),
-                        dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255), text);
+            cell_number(dl, a, cs, v, is_dark(col));
         }
         p.x += k * cs;
     };
@@ -282,8 +480,6 @@ void KernelLabView::draw_products_table(const CellArithmetic& c, const std::vect
     sign("=");
     table(c.products, false);
     ImGui::Dummy(ImVec2(avail.x, k * cs));
-    ImGui::Text("sum of the products %.2f  + bias %.2f  = %.2f", double(c.sum), double(c.bias),
-                double(c.value));
 }
 
 }  // namespace cl

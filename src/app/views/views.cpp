@@ -1,8 +1,10 @@
 // The one list of views: add a view here and it appears in the View menu, the tab bar and --view.
+#include "app/views/compare.h"
 #include "app/views/draw_classify.h"
 #include "app/views/feature_maps.h"
 #include "app/views/kernel_lab.h"
 #include "app/views/view.h"
+#include "app/views/walkthrough.h"
 
 namespace cl {
 
@@ -11,6 +13,8 @@ ViewList make_views() {
     views.push_back(std::make_unique<DrawClassifyView>());  // first: the default view
     views.push_back(std::make_unique<FeatureMapsView>());
     views.push_back(std::make_unique<KernelLabView>());
+    views.push_back(std::make_unique<WalkthroughView>());
+    views.push_back(std::make_unique<CompareView>());
     return views;
 }
 

@@ -3,12 +3,20 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <map>
 #include <string>
 
 namespace cl {
 
 struct WalkthroughState {
-    std::string layer;  // node name of the current step; "" = the first layer
+    // Model (zoo name or .onnx path) -> node name of its current step; a missing or unknown
+    // name means the first step. Per model, so switching architectures keeps each one's place.
+    std::map<std::string, std::string> layers;
+    bool main_only = true;    // step over conv/pool/fc/merge layers only, as the lecture tables do
+    bool naive = false;       // inception diagram: the module without 1x1 reductions
+    int channel = 0;          // residual diagram: the channel shown for x, F(x) and F(x) + x
+    int filter_input = 0;     // which input channel of the kernels to show
+    bool rgb_kernels = true;  // kernels on an RGB input drawn in colour (all three channels)
 };
 
 // Session JSON (walkthrough_state.cpp). from_json keeps the current value of a missing field.

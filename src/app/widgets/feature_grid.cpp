@@ -42,6 +42,37 @@ Layout fit(int n, int mw, int mh, float w, float h, float gap, float min_tile) {
     return best;
 }
 
+// Frames the marked units inside the tile at p0 (scale: screen pixels per map pixel).
+// units: how many units a vector atlas holds (its map may have empty cells at the end).
+void draw_marks(ImDrawList* dl, ImVec2 p0, const UnitMarks& m, int c, bool vector, int units,
+                const AtlasGeometry& g, float scale) {
+    const ImU32 colour = IM_COL32(0, 230, 255, 255);
+    const float thick = std::max(1.0f, ui_scaled(2));
+    // A dark edge around the cyan keeps small windows visible on light and blue maps alike.
+    auto frame = [&](int x0, int y0, int x1, int y1) {
+        const ImVec2 a(p0.x + x0 * scale - thick, p0.y + y0 * scale - thick);
+        const ImVec2 b(p0.x + (x1 + 1) * scale + thick, p0.y + (y1 + 1) * scale + thick);
+        dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), IM_COL32(0, 0, 0, 255),
+                    0.0f, 0, 1.0f);
+        dl->AddRect(ImVec2(a.x + thick * 0.5f, a.y + thick * 0.5f),
+                    ImVec2(b.x - thick * 0.5f, b.y - thick * 0.5f), colour, 0.0f, 0, thick);
+    };
+    if (!vector) {
+        if (c < m.c0 || c > m.c1) return;
+        // the map is one of those read: a thin cyan edge; the window read: a thick frame
+        dl->AddRect(ImVec2(p0.x - 1, p0.y - 1),
+                    ImVec2(p0.x + g.map_w * scale + 1, p0.y + g.map_h * scale + 1), colour);
+        frame(m.x0, m.y0, m.x1, m.y1);
+        return;
+    }
+    if (m.c0 <= 0 && m.c1 >= units - 1) {  // the whole layer
+        frame(0, 0, g.map_w - 1, g.map_h - 1);
+        return;
+    }
+    for (int u = std::max(m.c0, 0); u <= std::min(m.c1, units - 1); ++u)
+        frame(u % g.map_w, u / g.map_w, u % g.map_w, u / g.map_w);
+}
+
 void draw_pixel_grid(ImDrawList* dl, ImVec2 p0, int mw, int mh, float s) {
     const ImU32 colour = IM_COL32(0, 0, 0, 80);
     for (int x = 1; x < mw; ++x)
@@ -104,6 +135,8 @@ FeatureGridHover feature_grid(const char* id, const Atlas& atlas, const Tensor& 
         }
         if (c == options.highlight)
             dl->AddRect(p0, p1, IM_COL32(255, 200, 0, 255), 0.0f, 0, ui_scaled(2));
+        if (options.marks.c1 >= options.marks.c0)
+            draw_marks(dl, p0, options.marks, c, atlas.vector, maps.shape().c, g, lay.scale);
     }
 
     if (hovered) {

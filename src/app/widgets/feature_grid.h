@@ -10,11 +10,18 @@
 
 namespace cl {
 
+// A box of units to mark: maps [c0, c1], rows [y0, y1], columns [x0, x1], inclusive; for a
+// vector atlas (one map of C units) the units c0..c1. Empty when c1 < c0.
+struct UnitMarks {
+    int c0 = 0, c1 = -1, y0 = 0, y1 = -1, x0 = 0, x1 = -1;
+};
+
 struct FeatureGridOptions {
     bool pixel_grid = true;
     int enlarged = -1;      // >= 0: show only this map, as large as fits
     float min_tile = 0.0f;  // smallest tile side in pixels (0: ui_scaled(18)); scrolls below
     int highlight = -1;     // a map to outline (e.g. the hovered one in a linked grid)
+    UnitMarks marks;        // units framed in cyan (e.g. those feeding a unit hovered elsewhere)
 };
 
 struct FeatureGridHover {
