@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -118,6 +119,81 @@ TEST(GuiCompare, TwoPanesAndTheirExportedTable) {
     }
     // LeNet-5's shipped weights were trained by ConvLens: its accuracy was evaluated now.
     EXPECT_NE(lines[0].find("trained by ConvLens"), std::string::npos) << lines[0];
+}
+
+// The teacher's "click GoogLeNet to add it" step, here with AlexNet (quick to load and time):
+// a click on its history bar adds it as a third pane; then the table exported as Markdown
+// through the view's dialog has every pane's parameters and MACs exactly as `convlens summary`.
+TEST(GuiCompare, HistoryBarAddsAPaneAndMarkdownExportMatchesSummary) {
+    ASSERT_TRUE(have_display());
+    const auto md = temp_dir("gui_compare_history") / "table.md";
+    std::filesystem::remove(md);
+    // At 1400x900 (dark theme) the 2012 AlexNet bar of the history chart spans x 972..1018,
+    // y 671..745; the Export table... button is at (658, 71).
+    const std::string script =
+        "wait-idle\nclick 995 725\nframes 3\nwait-idle\nclick 658 71\n"
+        "frames 3\nkey ctrl+a\ntext \"" +
+        md.string() + "\"\nkey Enter\nframes 4\nclick 1352 79\nframes 3\n";
+    const std::string args = session_with("history", {{"models", {"lenet5", "tinyvgg"}}});
+    GuiRun run = run_gui("compare_history_click", script, args);
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    EXPECT_GT(pixels_near(run.shot, k_panes, k_series[2]), 60) << "no third pane's swatch";
+    const std::string session = args.substr(args.find("--session ") + 10);
+    const nlohmann::json saved = nlohmann::json::parse(read_text(session));
+    EXPECT_EQ(saved["compare"]["models"], nlohmann::json({"lenet5", "tinyvgg", "alexnet"}))
+        << saved["compare"].dump();
+
+    const std::string text = read_text(md);
+    ASSERT_FALSE(text.empty()) << "the view wrote no " << md;
+    std::vector<std::string> models;
+    std::stringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.rfind("| ", 0) != 0 || line.rfind("| model", 0) == 0 ||
+            line.rfind("| ---", 0) == 0)
+            continue;
+        std::vector<std::string> f;  // "| a | b |" -> a, b
+        for (size_t at = 2; at < line.size();) {
+            const size_t end = line.find(" | ", at);
+            f.push_back(
+                line.substr(at, end == std::string::npos ? line.size() - at - 2 : end - at));
+            if (end == std::string::npos) break;
+            at = end + 3;
+        }
+        ASSERT_GE(f.size(), 5u) << line;
+        auto number = [](std::string s) {
+            s.erase(std::remove(s.begin(), s.end(), ','), s.end());
+            return std::stoll(s);
+        };
+        const CommandResult summary = run_convlens("summary " + f[0] + " --format json");
+        ASSERT_EQ(summary.exit_code, 0) << summary.err;
+        const nlohmann::json j = nlohmann::json::parse(summary.out);
+        EXPECT_EQ(number(f[3]), j["total_params"].get<int64_t>()) << line;
+        EXPECT_EQ(number(f[4]), j["total_macs"].get<int64_t>()) << line;
+        models.push_back(f[0]);
+    }
+    EXPECT_EQ(models, (std::vector<std::string>{"lenet5", "tinyvgg", "alexnet"})) << text;
+}
+
+// Presenter mode at 1400x900: the numbers and the history are a tab away, not below the fold.
+TEST(GuiCompare, PresenterModeTabsReachNumbersAndHistory) {
+    ASSERT_TRUE(have_display());
+    const nlohmann::json compare = {{"models", {"lenet5", "tinyvgg"}}};
+    const nlohmann::json presenter = {{"presenter", true}, {"light_theme", true}, {"zoom", 1.6}};
+    // The tab bar under the toolbar: Maps at x 48, Numbers at x 150, ImageNet history at x 315.
+    GuiRun numbers = run_gui("compare_presenter_numbers", "wait-idle\nclick 150 201\nframes 3\n",
+                             session_with("tab_numbers", compare, presenter));
+    ASSERT_EQ(numbers.result.exit_code, 0) << numbers.result.err;
+    GuiRun history = run_gui("compare_presenter_history", "wait-idle\nclick 315 201\nframes 3\n",
+                             session_with("tab_history", compare, presenter));
+    ASSERT_EQ(history.result.exit_code, 0) << history.result.err;
+    // The numbers tab: a table of text at the top; the history tab: the human line's red dashes
+    // across the chart; neither shows the panes' swatches.
+    const Rect body{10, 225, 1390, 890};
+    EXPECT_GT(contrast_pixels(numbers.shot, Rect{10, 225, 1390, 500}), 3000) << "no numbers";
+    EXPECT_LT(pixels_near(numbers.shot, body, k_series[0]), 60) << "the panes, not the numbers";
+    EXPECT_GT(pixels_near(history.shot, body, {220, 60, 60}, 12), 300) << "no human line";
+    EXPECT_LT(count_near(numbers.shot, body, {220, 60, 60}, 12), 50) << "history on numbers tab";
 }
 
 // A drawing made in Draw & Classify feeds every pane, converted to each model's input: TinyVGG's

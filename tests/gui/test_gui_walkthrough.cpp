@@ -5,6 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+
 #include "engine/layer_notes.h"
 #include "engine/zoo/zoo.h"
 #include "gui_runner.h"
@@ -102,6 +106,74 @@ INSTANTIATE_TEST_SUITE_P(
                       Arch{"resnet18", "layer2.0.add", false, {66, 133, 214}}),
     [](const ::testing::TestParamInfo<Arch>& info) { return std::string(info.param.model); });
 
+// An imported network gets the same pictures: torchvision's resnet18 (random weights) exported
+// to ONNX by the ONNX tests' own PyTorch script, every node stepped by the Right key, then the
+// first projection block's add with its residual diagram.
+TEST(GuiWalkthrough, ImportedOnnxResNetStepsAndDrawsTheResidualBlock) {
+    ASSERT_TRUE(have_display());
+    const auto dir = std::filesystem::path(CONVLENS_TEST_TMP) / "gui" / "walkthrough_onnx";
+    std::filesystem::create_directories(dir);
+    const auto log = dir / "export.log";
+    const std::string command = std::string(CONVLENS_PYTHON) + " " + CONVLENS_TESTS_DIR +
+                                "/reference/onnx_export_models.py " + dir.string() + " resnet18 >" +
+                                log.string() + " 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0) << read_text(log);
+    const std::string model = (dir / "resnet18.onnx").string();
+
+    const CommandResult r = run_convlens("summary " + model + " --format json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> names;
+    std::vector<std::string> adds;  // the Add nodes: layer1.0, layer1.1, layer2.0 (projection)
+    const nlohmann::json summary = nlohmann::json::parse(r.out);
+    for (const auto& l : summary["layers"]) {
+        names.push_back(l["name"].get<std::string>());
+        if (l["op"] == "Add") adds.push_back(names.back());
+    }
+    ASSERT_EQ(adds.size(), 8u) << "resnet18 has eight residual blocks";
+    const auto target = std::find(names.begin(), names.end(), adds[2]);
+    std::string script;
+    for (size_t i = 0; i < names.size(); ++i) script += "key Right\n";
+    script += "key Home\n";
+    for (auto it = names.begin(); it != target; ++it) script += "key Right\n";
+    script += "wait-idle\nmove 700 5\nframes 2\n";
+    const std::string session = write_session("walkthrough_onnx", model, false);
+    GuiRun run = run_gui("walkthrough_onnx", script, "--size 1400x900 --session " + session);
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    EXPECT_EQ(saved_layer(session, model), adds[2]) << "a key did not move exactly one layer";
+    EXPECT_GT(contrast_pixels(run.shot, k_card), 1500) << "the layer card has no text";
+    EXPECT_GT(count_near(run.shot, k_diagram, {66, 133, 214}, 12), 400) << "no residual diagram";
+    EXPECT_GT(colormap_pixels(run.shot, k_right, Colormap::Diverging), 3000)
+        << "no x, F(x), F(x) + x maps";
+}
+
+// Presenter mode (large text, 1400x900): the card of a 3x3 convolution stacked on another (the
+// longest card: note, stacked-3x3 comparison, random-weights tag) shows everything without a
+// scrollbar. TinyVGG's conv_1_2, as VGG16's conv1_2 but quick to compute.
+TEST(GuiWalkthrough, PresenterModeCardNeedsNoScrolling) {
+    ASSERT_TRUE(have_display());
+    const auto path =
+        std::filesystem::path(CONVLENS_TEST_TMP) / "gui" / "walkthrough_presenter.session.json";
+    const nlohmann::json j = {{"convlens_session", 1},
+                              {"model", "tinyvgg"},
+                              {"view", "walkthrough"},
+                              {"presenter", true},
+                              {"light_theme", true},
+                              {"zoom", 1.6},
+                              {"walkthrough", {{"layers", {{"tinyvgg", "conv_1_2"}}}}}};
+    std::ofstream(path) << j.dump();
+    GuiRun run = run_gui("walkthrough_presenter", "wait-idle\nmove 700 5\nframes 2\n",
+                         "--size 1400x900 --session " + path.string());
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    // The light theme's scrollbar grab (190, 190, 190) anywhere in the card's part of the window
+    // (wherever the card ends): about 700 pixels of text edges without one, 6,000 or more with.
+    EXPECT_LT(count_near(run.shot, Rect{10, 250, 705, 810}, {190, 190, 190}, 2), 2500)
+        << "the layer card needs a scrollbar";
+    EXPECT_GT(contrast_pixels(run.shot, Rect{20, 700, 640, 800}), 1500)
+        << "nothing at the bottom of the card";
+    EXPECT_GT(colormap_pixels(run.shot, Rect{710, 250, 1390, 800}, Colormap::Diverging), 3000)
+        << "no kernels or maps beside the card";
+}
+
 TEST(GuiWalkthrough, HomeEndAndMainLayersOnly) {
     ASSERT_TRUE(have_display());
     const std::vector<std::string> names = layer_names("lenet5");
@@ -111,6 +183,10 @@ TEST(GuiWalkthrough, HomeEndAndMainLayersOnly) {
         run_gui("walkthrough_end", "key End\nwait-idle\n", "--size 1400x900 --session " + end);
     ASSERT_EQ(at_end.result.exit_code, 0) << at_end.result.err;
     EXPECT_EQ(saved_layer(end, "lenet5"), names.back());
+    // The softmax's ten probabilities as labelled bars in the Out panel (the right half of the
+    // maps), the answer's in full red; a grid of probabilities would be viridis, not red.
+    EXPECT_GT(count_near(at_end.shot, Rect{910, 160, 1390, 680}, {214, 96, 77}, 6), 1000)
+        << "no answer bar";
     // Main layers only: the lecture's rows, here read from the engine's own list (the zoo test
     // checks that list by hand); three steps from Home and one back lands on the second.
     ZooOptions o;

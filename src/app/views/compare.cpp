@@ -62,7 +62,9 @@ const char* CompareView::help() const {
            "then. Models trained by ConvLens (LeNet-5) show their test accuracy, evaluated now.\n\n"
            "ImageNet history: top-5 error of the ILSVRC winners by year with each network's "
            "depth (Russakovsky et al. 2015). Click a bar to add that network to the comparison.\n\n"
-           "Export table: CSV or Markdown. File > Export view as PNG saves the picture.";
+           "Export table: CSV or Markdown. File > Export view as PNG saves the picture.\n\n"
+           "In presenter mode (F5) or a short window the maps, the numbers and the history are "
+           "tabs under the toolbar, each with the whole height.";
 }
 
 void CompareView::retire(std::unique_ptr<EngineWorker> worker) {
@@ -172,11 +174,20 @@ void CompareView::draw(AppState& state, const Snapshot& snapshot, TextureCache& 
         panes_[i]->update(s.models[i], s.weights_for(i), input, quiet);
 
     draw_toolbar(state);
+    // A short window (presenter mode's large text) cannot show the panes, the numbers and the
+    // history at once; rather than scrolling to find them, each gets a tab and all its height.
+    const float min_panes_h = ui_scaled(390), min_bottom_h = ui_scaled(280);
+    if (ImGui::GetContentRegionAvail().y <
+        min_panes_h + min_bottom_h + ImGui::GetStyle().ItemSpacing.y) {
+        draw_tabs(state, textures);
+        draw_dialog(state);
+        return;
+    }
     ImGui::BeginChild("compare_body", ImVec2(0, 0), false);
     const float avail = ImGui::GetContentRegionAvail().y;
-    const float panes_h = std::max(ui_scaled(390), std::floor(avail * 0.58f));
+    const float panes_h = std::max(min_panes_h, std::floor(avail * 0.58f));
     draw_panes(state, textures, panes_h);
-    const float bottom_h = std::max(ui_scaled(280), ImGui::GetContentRegionAvail().y);
+    const float bottom_h = std::max(min_bottom_h, ImGui::GetContentRegionAvail().y);
     const float numbers_w = std::floor(ImGui::GetContentRegionAvail().x * 0.52f);
     ImGui::BeginChild("numbers", ImVec2(numbers_w, bottom_h), true);
     draw_numbers(state);
@@ -187,6 +198,27 @@ void CompareView::draw(AppState& state, const Snapshot& snapshot, TextureCache& 
     ImGui::EndChild();
     ImGui::EndChild();
     draw_dialog(state);
+}
+
+void CompareView::draw_tabs(AppState& state, TextureCache& textures) {
+    if (!ImGui::BeginTabBar("compare_tabs")) return;
+    if (ImGui::BeginTabItem("Maps")) {
+        draw_panes(state, textures, ImGui::GetContentRegionAvail().y);
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Numbers")) {
+        ImGui::BeginChild("numbers", ImVec2(0, 0), true);
+        draw_numbers(state);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("ImageNet history")) {
+        ImGui::BeginChild("history", ImVec2(0, 0), true);
+        draw_history(state, ImGui::GetContentRegionAvail().y);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
 }
 
 void CompareView::draw_toolbar(AppState& state) {

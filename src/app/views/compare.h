@@ -41,8 +41,9 @@ private:
     void draw_input_choice(AppState& state);
     void draw_cursor(AppState& state);
     void draw_panes(AppState& state, TextureCache& textures, float height);
-    void draw_numbers(AppState& state);                // compare_charts.cpp
-    void draw_history(AppState& state, float height);  // compare_history.cpp
+    void draw_tabs(AppState& state, TextureCache& textures);  // a short window: one at a time
+    void draw_numbers(AppState& state);                       // compare_charts.cpp
+    void draw_history(AppState& state, float height);         // compare_history.cpp
     void draw_dialog(AppState& state);
 
     // Declared before the panes: a pane cancels its measurements when destroyed.

@@ -261,8 +261,14 @@ PaneAction ComparePane::draw(int colour, int node, int maps_shown, TextureCache&
                                             2 * ImGui::GetStyle().FramePadding.x +
                                             ImGui::GetStyle().ItemSpacing.x
                                       : 0.0f;
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - remove_w);
-    if (ImGui::BeginCombo("##model", label().c_str())) {
+    const float combo_w = ImGui::GetContentRegionAvail().x - remove_w;
+    // Four panes in presenter mode cut "lenet5 (fashion-mnist)" short: hover says it in full.
+    const bool clipped = ImGui::CalcTextSize(label().c_str()).x >
+                         combo_w - ImGui::GetFrameHeight() - 2 * ImGui::GetStyle().FramePadding.x;
+    ImGui::SetNextItemWidth(combo_w);
+    const bool open = ImGui::BeginCombo("##model", label().c_str());
+    if (!open && clipped && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", label().c_str());
+    if (open) {
         for (const ZooEntry& e : zoo_list()) {
             if (std::string(e.name).rfind("inception", 0) == 0) continue;  // blocks, not models
             if (ImGui::Selectable(e.name, model_ == e.name && weights_.empty())) {

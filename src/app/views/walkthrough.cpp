@@ -39,7 +39,8 @@ WalkthroughView::~WalkthroughView() = default;
 const char* WalkthroughView::help() const {
     return "Walkthrough: a network one layer at a time, as the lecture's tables of LeNet, "
            "AlexNet, VGG16, GoogLeNet and ResNet18.\n\n"
-           "Left/Right arrows: previous/next layer; Home/End: first/last. Click a bar of the "
+           "Left/Right (or Up/Down) arrows: previous/next layer; Page Up/Page Down: ten "
+           "layers; Home/End: first/last. Click a bar of the "
            "mini-map or a row of the table to jump. 'Main layers only' skips ReLU, BatchNorm, "
            "dropout and flatten, as the lecture tables do.\n\n"
            "Left panel: the layer's row (input and output H\xC3\x97W\xC3\x97"
@@ -52,7 +53,9 @@ const char* WalkthroughView::help() const {
            "the naive module without 1\xC3\x97"
            "1 reductions and its cost); inside a residual "
            "block, x, F(x) and F(x) + x side by side.\n\n"
-           "Bottom: the whole table; 'Export CSV' and 'Export Markdown' write it to a file.\n\n"
+           "Bottom: the whole table; 'Export CSV' and 'Export Markdown' write it to a file. In "
+           "presenter mode (F5) the table folds to its buttons so that the layer card fits; "
+           "'Show table' unfolds it.\n\n"
            "The ImageNet models of the zoo have random (He-initialised) weights: their shapes and "
            "counts are exact, their kernels are noise. Open a torchvision ONNX file for learned "
            "ones.";
@@ -135,10 +138,22 @@ void WalkthroughView::draw(AppState& state, const Snapshot& snapshot, TextureCac
 
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
-    const float table_h = std::max(ui_scaled(110), avail.y * 0.27f);
+    // A short window (presenter mode's large text, a laptop): the layer card is the point of a
+    // step, so it gets half the width, its rows pair up, and the table folds to its button row
+    // (unfolded on request) instead of the card needing a scrollbar to reach the notes.
+    compact_ = avail.y < ui_scaled(640);
+    const float table_bar_h =
+        ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
+    const float table_h = compact_ && !show_table_ ? table_bar_h
+                          : compact_               ? std::floor(avail.y * 0.4f)
+                                                   : std::max(ui_scaled(110), avail.y * 0.27f);
     const float middle_h = std::max(ui_scaled(200), avail.y - table_h - spacing);
+    // Inside a module the diagram needs the width more than the card (its notes are short).
+    const bool in_module = module_of(info_.modules, node) >= 0;
     const float card_w =
-        std::clamp(avail.x * 0.34f, std::min(ui_scaled(300), avail.x * 0.36f), ui_scaled(560));
+        compact_ ? std::floor(avail.x * (in_module ? 0.4f : 0.5f))
+                 : std::clamp(avail.x * 0.34f, std::min(ui_scaled(300), avail.x * 0.36f),
+                              ui_scaled(560));
     ImGui::BeginChild("card", ImVec2(card_w, middle_h), true);
     draw_card(state, snapshot, node);
     ImGui::EndChild();
@@ -168,7 +183,7 @@ void WalkthroughView::draw(AppState& state, const Snapshot& snapshot, TextureCac
         draw_maps(state, snapshot, textures, node, right);
     }
     ImGui::EndChild();
-    ImGui::BeginChild("table_panel", ImVec2(0, 0), true);
+    ImGui::BeginChild("table_panel", ImVec2(0, 0), true, ImGuiWindowFlags_NoScrollbar);
     draw_table(state, node);
     ImGui::EndChild();
     draw_export(state);

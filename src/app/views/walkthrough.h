@@ -36,6 +36,7 @@ public:
     // The text with the glyphs the current font lacks (the formulas' floor brackets, minus
     // sign) spelled in ASCII, so nothing shows as '?'.
     static std::string on_screen(const std::string& text);
+    static std::string with_unit(int64_t value);  // 105415200 -> "105.4 M"
 
 private:
     // Everything derived from one graph, rebuilt when the snapshot's graph changes.
@@ -68,9 +69,10 @@ private:
     void draw_header(AppState& state, const Snapshot& snapshot, int node);
     void draw_input_choice(AppState& state, const Snapshot& snapshot);
     void draw_progress(AppState& state, int node, float width);
-    void draw_card(AppState& state, const Snapshot& snapshot, int node);  // _card
-    void draw_stack_comparison(int node);                                 // _card
-    Colormap colormap_of(const Snapshot& snapshot, int node);             // _maps
+    void draw_card(AppState& state, const Snapshot& snapshot, int node);             // _card
+    void draw_stack_comparison(int node);                                            // _card
+    Colormap colormap_of(const Snapshot& snapshot, int node);                        // _maps
+    std::vector<std::string> value_names(const Snapshot& snapshot, int node) const;  // _maps
     void map_panel(const char* id, const std::string& title, const Tensor& maps,
                    const std::string& key, Colormap map, TextureCache& textures, ImVec2 size,
                    int enlarged);  // _maps
@@ -88,6 +90,8 @@ private:
     InceptionCompare compare_;
     // UI-thread bookkeeping, not user choices.
     bool scroll_table_ = true;
+    bool compact_ = false;     // a short window: paired card rows, the table folded
+    bool show_table_ = false;  // the folded table unfolded by the user (compact only)
     uint64_t cmap_generation_ = 0;
     std::vector<int> cmaps_;  // per node: the automatic colour map (Colormap), -1 = not yet
     FileDialog dialog_;

@@ -13,8 +13,9 @@ namespace cl {
 
 namespace {
 const char* k_times = "\xC3\x97";
+}  // namespace
 
-std::string with_unit(int64_t value) {  // 105415200 -> "105.4 M"
+std::string WalkthroughView::with_unit(int64_t value) {  // 105415200 -> "105.4 M"
     const char* units[] = {"", " K", " M", " G"};
     double v = double(value);
     int u = 0;
@@ -24,6 +25,7 @@ std::string with_unit(int64_t value) {  // 105415200 -> "105.4 M"
     return buf;
 }
 
+namespace {
 // "55·55·11·11·3·96 = 105,415,200" for a convolution whose MACs it reproduces, else "".
 std::string mac_formula(const Graph& graph, int node, const LayerSummary& l) {
     const Node& n = graph.node(node);
@@ -47,17 +49,23 @@ std::string mac_formula(const Graph& graph, int node, const LayerSummary& l) {
     return "";
 }
 
-void row(const char* label, const std::string& value) {
-    ImGui::TableNextRow();
+// In a 4-column (paired) table two rows share a line: TableNextColumn wraps to the next one.
+void card_row(const char* label, const std::string& value, bool paired) {
+    if (!paired) ImGui::TableNextRow();
     ImGui::TableNextColumn();
     text_dim(label);
     ImGui::TableNextColumn();
     ImGui::TextWrapped("%s", value.c_str());  // a narrow card wraps "(… weights + … bias)"
 }
 
-void formula(const char* label, const std::string& text) {
+void formula(const char* label, const std::string& text, bool compact) {
     if (text.empty()) return;
     text_dim(label);
+    if (compact) {  // label and formula on one line: a short window needs the lines
+        ImGui::SameLine();
+        ImGui::TextWrapped("%s", WalkthroughView::on_screen(text).c_str());
+        return;
+    }
     ImGui::Indent(ui_scaled(12));
     ImGui::TextWrapped("%s", WalkthroughView::on_screen(text).c_str());
     ImGui::Unindent(ui_scaled(12));
@@ -127,13 +135,37 @@ void WalkthroughView::draw_card(AppState& state, const Snapshot& snapshot, int n
     ImGui::SameLine();
     ImGui::TextUnformatted(l.name.c_str());
     ImGui::SameLine();
-    text_dim((l.op + "  \xC2\xB7  " + layer_family(kind)).c_str());
+    // A short window: the op only (the swatch's colour says the family), to leave room.
+    text_dim(compact_ ? l.op.c_str() : (l.op + "  \xC2\xB7  " + layer_family(kind)).c_str());
+    const bool random_kernels = info_.untrained && kind == OpKind::Conv2d;
+    if (compact_ && random_kernels) {  // the long warning below becomes a tag
+        const char* tag = "random weights";
+        const float right = ImGui::GetItemRectMax().x + ui_scaled(14) + ImGui::CalcTextSize(tag).x;
+        if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+            ImGui::SameLine(0, ui_scaled(14));
+        ImGui::TextColored(ImVec4(0.95f, 0.55f, 0.1f, 1.0f), "%s", tag);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(
+                "%s has random (He-initialised) weights: its kernels are noise, "
+                "its shapes and counts exact.\nOpen a torchvision ONNX model "
+                "(docs/onnx.md) for learned kernels.",
+                info_.model.c_str());
+    }
 
     const bool spatial = l.kernel > 0;
     const ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg;
-    if (ImGui::BeginTable("row", 2, flags)) {
-        ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    // Paired only where two label-value pairs fit side by side (not in the narrower card of a
+    // module step).
+    const bool paired = compact_ && ImGui::GetContentRegionAvail().x >= ui_scaled(400);
+    if (ImGui::BeginTable("row", paired ? 4 : 2, flags)) {
+        for (int pair = 0; pair < (paired ? 2 : 1); ++pair) {
+            ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthFixed);
+            ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+        }
+        const bool brief = compact_;  // short values: the formulas below spell them out
+        auto row = [paired](const char* label, const std::string& value) {
+            card_row(label, value, paired);
+        };
         auto hwc = [](const Shape& s) {
             return std::to_string(s.h) + k_times + std::to_string(s.w) + k_times +
                    std::to_string(s.c);
@@ -144,27 +176,39 @@ void WalkthroughView::draw_card(AppState& state, const Snapshot& snapshot, int n
         row("output H\xC3\x97W\xC3\x97"
             "C",
             hwc(l.output));
-        row("kernel",
-            spatial ? std::to_string(l.kernel) + k_times + std::to_string(l.kernel) : "-");
-        row("stride, pad", spatial ? std::to_string(l.stride) + ", " + std::to_string(l.pad) : "-");
+        const std::string kernel =
+            spatial ? std::to_string(l.kernel) + k_times + std::to_string(l.kernel) : "-";
+        const std::string stride_pad =
+            spatial ? std::to_string(l.stride) + ", " + std::to_string(l.pad) : "-";
+        if (brief && !paired) {
+            row("kernel, stride, pad", spatial ? kernel + ", " + stride_pad : "-");
+        } else {
+            row("kernel", kernel);
+            row("stride, pad", stride_pad);
+        }
         row("in \xE2\x86\x92 out",
             std::to_string(l.in_channels) + " \xE2\x86\x92 " + std::to_string(l.out_channels));
         row("# params", l.params == 0 ? "0"
+                        : brief       ? format_thousands(l.params)
                                       : format_thousands(l.params) + "  (" +
-                                            format_thousands(l.weight_params) + " weights + " +
-                                            format_thousands(l.bias_params) + " bias)");
-        row("MACs", l.macs == 0 ? "0" : format_thousands(l.macs) + "  (" + with_unit(l.macs) + ")");
-        row("activation memory", format_bytes(l.activation_bytes) + " (float32)");
+                                      format_thousands(l.weight_params) + " weights + " +
+                                      format_thousands(l.bias_params) + " bias)");
+        row("MACs", l.macs == 0     ? "0"
+                    : brief         ? with_unit(l.macs)
+                    : l.macs < 1000 ? format_thousands(l.macs)
+                                    : format_thousands(l.macs) + "  (" + with_unit(l.macs) + ")");
+        row(brief ? "memory" : "activation memory",
+            format_bytes(l.activation_bytes) + (brief ? "" : " (float32)"));
         ImGui::EndTable();
     }
-    formula("Output size", l.output_formula);
-    formula("Parameters", l.param_formula);
-    formula("MACs", mac_formula(graph, node, l));
+    formula("Output size", l.output_formula, compact_);
+    formula("Parameters", l.param_formula, compact_);
+    formula("MACs", mac_formula(graph, node, l), compact_);
     draw_prediction(snapshot, node);
     ImGui::Separator();
     ImGui::TextWrapped("%s", on_screen(note(node)).c_str());
     draw_stack_comparison(node);
-    if (info_.untrained && kind == OpKind::Conv2d) {
+    if (random_kernels && !compact_) {
         ImGui::Spacing();
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.6f, 0.2f, 1.0f));
         ImGui::TextWrapped(
@@ -189,6 +233,20 @@ void WalkthroughView::draw_stack_comparison(int node) {
                   "like one %s\xC3\x97%s:",
                   s.convs, r.c_str(), r.c_str(), r.c_str(), r.c_str());
     ImGui::TextWrapped("%s", title);
+    const int saved = int(100.0 - 100.0 * double(s.stacked_params) / double(s.single_params) + 0.5);
+    if (compact_) {  // a short window: the formulas carry the numbers, no table
+        ImGui::TextWrapped("%s",
+                           on_screen(s.stacked_formula + "   vs   " + s.single_formula).c_str());
+        const int fewer_macs =
+            int(100.0 - 100.0 * double(s.stacked_macs) / double(s.single_macs) + 0.5);
+        if (fewer_macs == saved)
+            ImGui::TextWrapped("%d%% fewer parameters and MACs; %d ReLUs, not one.", saved,
+                               s.convs);
+        else
+            ImGui::TextWrapped("%d%% fewer parameters, %d%% fewer MACs; %d ReLUs, not one.", saved,
+                               fewer_macs, s.convs);
+        return;
+    }
     if (ImGui::BeginTable("stack", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Borders)) {
         ImGui::TableSetupColumn("");
         ImGui::TableSetupColumn("params");
@@ -212,7 +270,6 @@ void WalkthroughView::draw_stack_comparison(int node) {
         ImGui::EndTable();
     }
     text_dim(on_screen(s.stacked_formula + "   vs   " + s.single_formula).c_str());
-    const int saved = int(100.0 - 100.0 * double(s.stacked_params) / double(s.single_params) + 0.5);
     ImGui::Text("%d%% fewer parameters, and %d ReLUs instead of one.", saved, s.convs);
 }
 

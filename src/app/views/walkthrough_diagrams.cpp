@@ -138,20 +138,28 @@ void WalkthroughView::draw_inception(AppState& state, const Snapshot& snapshot,
             ImGui::SetTooltip(
                 "Off: the naive module, 1x1, 3x3, 5x5 and pooling straight on the "
                 "input (not part of this network: shapes and costs only).");
-        char text[256];
-        std::snprintf(text, sizeof text,
+        char reduced_text[128], naive_text[128];
+        std::snprintf(reduced_text, sizeof reduced_text,
                       "with 1\xC3\x97"
-                      "1: %s params, %s MACs   |   naive: %s params, %s MACs "
-                      "(%.1f\xC3\x97 the MACs)",
+                      "1: %s params, %s MACs",
                       format_thousands(cmp.reduced.total_params).c_str(),
-                      format_thousands(cmp.reduced.total_macs).c_str(),
+                      format_thousands(cmp.reduced.total_macs).c_str());
+        std::snprintf(naive_text, sizeof naive_text,
+                      "naive: %s params, %s MACs (%.1f\xC3\x97 the MACs)",
                       format_thousands(cmp.naive.total_params).c_str(),
                       format_thousands(cmp.naive.total_macs).c_str(),
                       cmp.reduced.total_macs > 0
                           ? double(cmp.naive.total_macs) / double(cmp.reduced.total_macs)
                           : 0.0);
+        // One line where it fits; else one line each, never a number broken across lines.
+        const std::string both = std::string(reduced_text) + "   |   " + naive_text;
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextWrapped("%s", text);
+        if (ImGui::CalcTextSize(both.c_str()).x <= ImGui::GetContentRegionAvail().x) {
+            ImGui::TextUnformatted(both.c_str());
+        } else {
+            ImGui::TextUnformatted(reduced_text);
+            ImGui::TextUnformatted(naive_text);
+        }
         ImGui::PopStyleColor();
     }
     if (naive) {
@@ -172,20 +180,30 @@ void WalkthroughView::draw_inception(AppState& state, const Snapshot& snapshot,
     const float cx_mid = p0.x + avail.x * 0.5f;
 
     // x on top, the concat at the bottom, the branches between them.
+    // The top and bottom boxes are alone on their rows: as wide as their text needs.
+    const float pad = ui_scaled(16);
+    auto fitted = [&](float w, const std::string& a, const std::string& b) {
+        const float need =
+            std::max(ImGui::CalcTextSize(a.c_str()).x, ImGui::CalcTextSize(b.c_str()).x);
+        return std::min(avail.x, std::max(w, need + pad));
+    };
     const Node& x = graph.node(m.input);
-    const ImVec2 xa(cx_mid - bw / 2, p0.y), xb(cx_mid + bw / 2, p0.y + box_h);
-    box(dl, xa, xb, layer_colour(x.op->kind()), "x: " + (naive ? std::string("input") : x.name),
-        chw(x.shape), false);
+    const std::string x_label = "x: " + (naive ? std::string("input") : x.name);
+    const float xw = fitted(bw, x_label, chw(x.shape));
+    const ImVec2 xa(cx_mid - xw / 2, p0.y), xb(cx_mid + xw / 2, p0.y + box_h);
+    box(dl, xa, xb, layer_colour(x.op->kind()), x_label, chw(x.shape), false);
     const float bottom = p0.y + avail.y - ImGui::GetStyle().ItemSpacing.y;
-    const ImVec2 ca(cx_mid - bw, bottom - box_h), cb(cx_mid + bw, bottom);
     std::string sum;
     for (const auto& b : m.branches) {
         const int last = b.empty() ? m.input : b.back();
         sum += (sum.empty() ? "" : " + ") + std::to_string(graph.node(last).shape.c);
     }
     const Node& mg = graph.node(m.merge);
-    box(dl, ca, cb, layer_colour(OpKind::Concat), "depth concat: " + chw(mg.shape),
-        sum + " = " + std::to_string(mg.shape.c) + " channels", !naive && m.merge == node);
+    const std::string concat1 = "depth concat: " + chw(mg.shape);
+    const std::string concat2 = sum + " = " + std::to_string(mg.shape.c) + " channels";
+    const float cw = fitted(2 * bw, concat1, concat2) / 2;
+    const ImVec2 ca(cx_mid - cw, bottom - box_h), cb(cx_mid + cw, bottom);
+    box(dl, ca, cb, layer_colour(OpKind::Concat), concat1, concat2, !naive && m.merge == node);
 
     size_t most = 1;
     for (const auto& b : m.branches) most = std::max(most, boxes_of(graph, b).size());
@@ -206,6 +224,21 @@ void WalkthroughView::draw_inception(AppState& state, const Snapshot& snapshot,
                                                    std::max(stack_h, box_h * 2.5f),
                                                    col_w - readable - ui_scaled(16)}));
     if (thumb < ui_scaled(24)) thumb = 0.0f;
+    // A narrow column (presenter mode's large text): the branch's map goes under its boxes,
+    // all at one height, where the column has room, instead of being dropped.
+    float thumb_below = 0.0f;
+    size_t drawn = 1;  // boxes drawn per branch at most (the ReLUs are not drawn)
+    for (const auto& b : m.branches) {
+        const std::vector<int> all = boxes_of(graph, b);
+        drawn = std::max(drawn, size_t(std::count_if(all.begin(), all.end(), [&](int i) {
+                             return graph.node(i).op->kind() != OpKind::Relu;
+                         })));
+    }
+    const float below_y = y_branch + float(drawn) * (box_h + vgap);
+    if (thumb <= 0 && !naive) {
+        thumb_below = std::floor(std::min(col_w - ui_scaled(16), ca.y - 2 * vgap - below_y));
+        if (thumb_below < ui_scaled(40)) thumb_below = 0.0f;
+    }
     const float bw_branch = std::min(col_w - thumb - ui_scaled(16), ui_scaled(190));
     for (int bi = 0; bi < nb; ++bi) {
         const float left = p0.x + col_w * float(bi) + ui_scaled(4);
@@ -228,9 +261,15 @@ void WalkthroughView::draw_inception(AppState& state, const Snapshot& snapshot,
             y = b.y + vgap;
         }
         const int last = m.branches[size_t(bi)].empty() ? m.input : m.branches[size_t(bi)].back();
-        if (thumb > 0) {
+        const float side = thumb > 0 ? thumb : thumb_below;
+        if (side > 0) {
             const Tensor& t = snapshot.activations.outputs[size_t(last)];
-            const ImVec2 at(left + bw_branch + ui_scaled(6), y_branch);
+            const ImVec2 at = thumb > 0 ? ImVec2(left + bw_branch + ui_scaled(6), y_branch)
+                                        : ImVec2(std::floor(cx - side / 2), below_y);
+            if (thumb <= 0) {  // the branch's output, under the branch
+                arrow(dl, from, ImVec2(cx, at.y));
+                from = ImVec2(cx, at.y + side);
+            }
             ImGui::SetCursorScreenPos(at);
             const std::string key =
                 std::to_string(snapshot.result_generation) + "/" + graph.node(last).name + "#one";
@@ -242,7 +281,7 @@ void WalkthroughView::draw_inception(AppState& state, const Snapshot& snapshot,
                 opt.enlarged = std::min(wt.channel, atlas.geometry.channels - 1);
                 ImGui::PushID(bi);
                 const FeatureGridHover hover =
-                    feature_grid("branch", atlas, t, ImVec2(thumb, thumb), opt);
+                    feature_grid("branch", atlas, t, ImVec2(side, side), opt);
                 if (hover.channel >= 0)
                     ImGui::SetTooltip("%s, map %d: %.4g at row %d, col %d",
                                       graph.node(last).name.c_str(), hover.channel,
@@ -277,9 +316,12 @@ void WalkthroughView::draw_residual(AppState& state, const Snapshot& snapshot,
     const Node& x = graph.node(m.input);
     const Node& add = graph.node(m.merge);
     ImGui::Text("Residual block  %s", add.name.c_str());
+    const char* kind_text = sc.empty() ? "identity shortcut: x is added as it is"
+                                       : "projection shortcut: x changes shape to fit F(x)";
     ImGui::SameLine();
-    text_dim(sc.empty() ? "identity shortcut: x is added as it is"
-                        : "projection shortcut: x changes shape to fit F(x)");
+    if (ImGui::CalcTextSize(kind_text).x > ImGui::GetContentRegionAvail().x)
+        ImGui::NewLine();  // a narrow panel: on its own line rather than cut off
+    text_dim(kind_text);
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
@@ -368,8 +410,13 @@ void WalkthroughView::draw_residual(AppState& state, const Snapshot& snapshot,
     wt.channel = std::clamp(wt.channel, 0, channels - 1);
     ImGui::SetNextItemWidth(ui_scaled(200));
     ImGui::SliderInt("##res_channel", &wt.channel, 0, channels - 1, "channel %d");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the same channel of x, F(x) and F(x) + x");
+    const char* same = "the same channel of x, F(x) and F(x) + x";
     ImGui::SameLine();
-    text_dim("the same channel of x, F(x) and F(x) + x");
+    if (ImGui::CalcTextSize(same).x <= ImGui::GetContentRegionAvail().x)
+        text_dim(same);
+    else
+        ImGui::NewLine();
     const float gap = ImGui::GetStyle().ItemSpacing.x;
     const float h = std::max(ui_scaled(60), ImGui::GetContentRegionAvail().y);
     const float w = (ImGui::GetContentRegionAvail().x - 2 * gap) / 3;

@@ -30,15 +30,28 @@ void WalkthroughView::draw_table(AppState& state, int node) {
     if (ImGui::Button("Export Markdown\xE2\x80\xA6"))
         dialog_.open(k_title_md, {".md"}, true, export_stem(info_.model) + ".md");
     ImGui::SameLine(0, ui_scaled(16));
+    if (compact_) {
+        // A short window folds the table to this row; the card needs the height more.
+        if (ImGui::Button(show_table_ ? "Hide table" : "Show table")) {
+            show_table_ = !show_table_;
+            scroll_table_ = true;
+        }
+        ImGui::SameLine();
+    }
     ImGui::AlignTextToFramePadding();
     ImGui::Text("All %d layers", int(s.layers.size()));
     ImGui::SameLine();
-    text_dim(export_message_.empty() ? ("total " + format_thousands(s.total_params) + " params, " +
-                                        format_thousands(s.total_macs) + " MACs, " +
-                                        format_bytes(s.total_activation_bytes) + " of activations")
-                                           .c_str()
-                                     : export_message_.c_str());
+    // Exact totals where there is room; a short window's folded bar rounds them (the table and
+    // its export keep every digit).
+    const std::string totals =
+        compact_ ? "total " + with_unit(s.total_params) + " params, " + with_unit(s.total_macs) +
+                       " MACs, " + format_bytes(s.total_activation_bytes)
+                 : "total " + format_thousands(s.total_params) + " params, " +
+                       format_thousands(s.total_macs) + " MACs, " +
+                       format_bytes(s.total_activation_bytes) + " of activations";
+    text_dim(export_message_.empty() ? totals.c_str() : export_message_.c_str());
 
+    if (compact_ && !show_table_) return;
     const std::vector<std::string> header = lecture_columns();
     const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit |

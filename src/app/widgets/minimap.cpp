@@ -110,9 +110,15 @@ void cumulative_bar(const char* label, int64_t so_far, int64_t own, int64_t tota
                     ImU32 colour) {
     const double frac = total > 0 ? double(so_far) / double(total) : 0.0;
     const double own_frac = total > 0 ? double(own) / double(total) : 0.0;
+    // "(0.0%)" after a non-zero count reads as a mistake on a projector.
+    char share[16];
+    if (frac > 0.0 && frac < 0.0005)
+        std::snprintf(share, sizeof share, "< 0.1%%");
+    else
+        std::snprintf(share, sizeof share, "%.1f%%", 100 * frac);
     char text[200];
-    std::snprintf(text, sizeof text, "%s so far: %s of %s (%.1f%%)", label,
-                  format_thousands(so_far).c_str(), format_thousands(total).c_str(), 100 * frac);
+    std::snprintf(text, sizeof text, "%s so far: %s of %s (%s)", label,
+                  format_thousands(so_far).c_str(), format_thousands(total).c_str(), share);
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     const float h = ImGui::GetTextLineHeight() + ui_scaled(4);
     ImGui::InvisibleButton(label, ImVec2(width, h));
@@ -124,8 +130,12 @@ void cumulative_bar(const char* label, int64_t so_far, int64_t own, int64_t tota
     dl->AddRectFilled(p0, ImVec2(x_before, p0.y + h), (colour & 0x00FFFFFF) | 0x90000000,
                       ui_scaled(3));
     dl->AddRectFilled(ImVec2(x_before, p0.y), ImVec2(x_done, p0.y + h), colour);
-    dl->AddText(ImVec2(p0.x + ui_scaled(6), p0.y + ui_scaled(2)), ImGui::GetColorU32(ImGuiCol_Text),
-                text);
+    // A halo in the bar's background colour keeps the text readable over the coloured fill.
+    const ImVec2 at(p0.x + ui_scaled(6), p0.y + ui_scaled(2));
+    const ImU32 halo = (ImGui::GetColorU32(ImGuiCol_FrameBg) & 0x00FFFFFF) | 0xB0000000;
+    for (const ImVec2 d : {ImVec2(-1, 0), ImVec2(1, 0), ImVec2(0, -1), ImVec2(0, 1)})
+        dl->AddText(ImVec2(at.x + d.x, at.y + d.y), halo, text);
+    dl->AddText(at, ImGui::GetColorU32(ImGuiCol_Text), text);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("%s of this layer alone: %s", label, format_thousands(own).c_str());
 }
