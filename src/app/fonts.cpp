@@ -12,12 +12,11 @@
 namespace cl {
 
 namespace {
-// Latin-1 plus the typographic signs the views write: – — … → ≤ ≥ × ·
 // Latin-1, Greek (σ, Σ), dashes, bullet and ellipsis, arrows, the maths of the formulas
 // (∑ − ≤ ≥ ⌈ ⌉ ⌊ ⌋) and the triangles of play/step buttons; DejaVu Sans has them all.
-const ImWchar k_glyphs[] = {0x0020, 0x00FF, 0x0391, 0x03C9, 0x2013, 0x2014, 0x2022, 0x2022,
-                            0x2026, 0x2026, 0x2190, 0x2193, 0x2211, 0x2212, 0x2264, 0x2265,
-                            0x2308, 0x230B, 0x25A0, 0x25CF, 0};
+const ImWchar k_glyphs[] = {0x0020, 0x00FF, 0x0391, 0x03C9, 0x2013, 0x2014, 0x2022,
+                            0x2022, 0x2026, 0x2026, 0x2190, 0x2193, 0x2211, 0x2212,
+                            0x2264, 0x2265, 0x2308, 0x230B, 0x25A0, 0x25CF, 0};
 
 void apply_dark(ImGuiStyle& style) {
     ImGui::StyleColorsDark(&style);

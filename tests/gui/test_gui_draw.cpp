@@ -278,4 +278,37 @@ TEST(GuiDraw, AFilterFromTheKernelLabIsMarkedAndReset) {
     EXPECT_LT(count_near(reset.shot, conv1_buttons, purple, 8), 5);
 }
 
+TEST(GuiDraw, TheBrushSliderHoldsNoText) {
+    ASSERT_TRUE(have_display());
+    // "brush" and "3.4 px" are written beside the slider: inside, the text ran under the grab.
+    GuiRun run = run_gui("draw_brush", "wait-idle\nmove 700 885\nframes 3\n", k_args);
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    const std::array<int, 3> frame{34, 52, 79};  // the dark theme's slider background
+    const Rect tools{455, 85, 705, 115};
+    Rect box{tools.x1, tools.y1, tools.x0, tools.y0};
+    for (int y = tools.y0; y < tools.y1; ++y)
+        for (int x = tools.x0; x < tools.x1; ++x)
+            if (near(run.shot.at(x, y), frame, 4))
+                box = Rect{std::min(box.x0, x), std::min(box.y0, y), std::max(box.x1, x + 1),
+                           std::max(box.y1, y + 1)};
+    ASSERT_GT(box.x1 - box.x0, 100) << "no slider";
+    int text = 0;
+    for (int y = box.y0; y < box.y1; ++y)
+        for (int x = box.x0; x < box.x1; ++x) text += luminance(run.shot.at(x, y)) > 150;
+    EXPECT_LT(text, 5) << "text inside the slider";
+    EXPECT_GT(contrast_pixels(run.shot, Rect{box.x1, box.y0, tools.x1, box.y1}, 60), 20)
+        << "no value beside the slider";
+}
+
+TEST(GuiDraw, PresenterModeShowsTheNetworkInputLarge) {
+    ASSERT_TRUE(have_display());
+    // F5 at 1400x900: under the tools "What the network sees" was 112 px; it now has a column
+    // of its own, about 280 px, between the tools and the bars. Its black background is the
+    // measure (the pad is left of x = 420).
+    GuiRun run =
+        run_gui("draw_presenter_input", "key F5\nwait-idle\nmove 700 885\nframes 3\n", k_args);
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    EXPECT_GT(count_near(run.shot, Rect{420, 90, 1000, 540}, {0, 0, 0}, 8), 240 * 240 / 2);
+}
+
 }  // namespace cl::testing

@@ -76,4 +76,19 @@ TEST(GuiFeatureMaps, RgbModelShowsItsInputAndLayers) {
     EXPECT_GT(colour_bar_length(run.shot, Colormap::Gray), 200) << "the input is shown in grey";
 }
 
+TEST(GuiFeatureMaps, AFaintEnlargedMapSaysHowToStretchIt) {
+    ASSERT_TRUE(have_display());
+    // LeNet-5 conv1 on the sample 0: map 5 is pale in the layer's range, map 1 strongly red.
+    // Only the pale one, enlarged, gets the hint "tick Per map to stretch it" by the title.
+    GuiRun faint =
+        run_gui("enlarged_faint", "click 1193 730\nframes 2\nmove 700 885\nframes 2\n", k_lenet);
+    GuiRun strong =
+        run_gui("enlarged_strong", "click 1193 273\nframes 2\nmove 700 885\nframes 2\n", k_lenet);
+    ASSERT_EQ(faint.result.exit_code, 0) << faint.result.err;
+    ASSERT_EQ(strong.result.exit_code, 0) << strong.result.err;
+    const Rect beside_title{760, 112, 1390, 132};
+    EXPECT_GT(contrast_pixels(faint.shot, beside_title, 40), 100) << "no hint";
+    EXPECT_LT(contrast_pixels(strong.shot, beside_title, 40), 10);
+}
+
 }  // namespace cl::testing

@@ -214,4 +214,43 @@ TEST(GuiKernelLab, SessionsWithOneKernelStillLoad) {
     EXPECT_EQ(t.kernels[0].k, 3);
 }
 
+TEST(GuiKernelLab, ProductsTableOfA5x5KernelIsLargeWithSeveralKernels) {
+    ASSERT_TRUE(have_display());
+    // Three kernels, the first LeNet's 5x5 conv1 filter 0: the tables of the arithmetic take
+    // the width they need (about 50 px a cell) instead of 22 px cells; their coloured kernel
+    // cells fill much of the bottom of the canvas.
+    GuiRun run = run_gui("kernel_lab_table5",
+                         "wait-idle\nkey a\nkey p\nkey a\nkey p\nkey 1\nkey l\nwait-idle\n"
+                         "move 700 885\nframes 3\n",
+                         k_lab);
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    const Rect bottom{440, 640, 1390, 890};
+    EXPECT_GT(colormap_pixels(run.shot, bottom, Colormap::Diverging, 0.1f), 20000)
+        << "the kernel's table is small";
+}
+
+TEST(GuiKernelLab, NegativeWeightsAreWrittenInTheirCells) {
+    ASSERT_TRUE(have_display());
+    // Presenter mode, the horizontal edge: its top row of -1 is dark blue in the kernel table,
+    // and "-1.0" is written in white inside (it was left blank when it did not fit).
+    GuiRun run =
+        run_gui("kernel_lab_negative", "key F5\nwait-idle\nmove 700 885\nframes 3\n", k_lab);
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    const auto b = colormap_rgb(Colormap::Diverging, 0.0f);
+    const std::array<int, 3> blue{b[0], b[1], b[2]};
+    Rect box{1400, 900, 0, 0};
+    const Rect table{560, 560, 1400, 900};  // under the images: the arithmetic
+    for (int y = table.y0; y < table.y1; ++y)
+        for (int x = table.x0; x < table.x1; ++x)
+            if (count_near(run.shot, Rect{x, y, x + 1, y + 1}, blue, 12)) {
+                box = Rect{std::min(box.x0, x), std::min(box.y0, y), std::max(box.x1, x + 1),
+                           std::max(box.y1, y + 1)};
+            }
+    ASSERT_GT(box.x1 - box.x0, 60) << "no dark blue row of -1 in the kernel table";
+    int white = 0;
+    for (int y = box.y0; y < box.y1; ++y)
+        for (int x = box.x0; x < box.x1; ++x) white += luminance(run.shot.at(x, y)) > 200;
+    EXPECT_GT(white, 40) << "the -1 cells hold no number";
+}
+
 }  // namespace cl::testing

@@ -13,7 +13,6 @@
 #include "app/ui.h"
 #include "app/widgets/feature_grid.h"
 #include "engine/io/image.h"
-#include "engine/receptive_field.h"
 #include "engine/render.h"
 
 namespace cl {
@@ -23,7 +22,6 @@ namespace {
 const ImU32 k_track = IM_COL32(44, 56, 78, 255);
 const ImU32 k_bar = IM_COL32(70, 130, 200, 255);
 const ImU32 k_top_bar = IM_COL32(255, 165, 0, 255);
-const ImU32 k_field = IM_COL32(255, 210, 0, 255);
 
 std::string shape_text(const Shape& s) {
     // In words with spaces, so that a narrow column (presenter zoom) wraps it.
@@ -132,8 +130,20 @@ void DrawClassifyView::draw(AppState& state, const Snapshot& snapshot, TextureCa
     for (int i = 0; i < snapshot.graph->size(); ++i) columns += shown_in_strip(*snapshot.graph, i);
     compact_ = avail.x < columns * 7.0f * ImGui::GetFontSize();
     const float top_h = std::floor(avail.y * (compact_ ? 0.55f : 0.58f));
-    const float pad_side = std::max(ui_scaled(120), top_h - ImGui::GetFrameHeightWithSpacing());
+    float pad_side = std::max(ui_scaled(120), top_h - ImGui::GetFrameHeightWithSpacing());
     const float tools_w = ui_scaled(230);
+    // Under the tools, the 28x28 gets what the tools and the two-line readout of the hovered
+    // unit leave. When that is a small part of the row (presenter zoom), the 28x28 gets a
+    // column of its own, taken from the pad, and the readout goes under the tools.
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    const float tools_h = 4 * ImGui::GetFrameHeightWithSpacing() + style.ItemSpacing.y;
+    const float readout_h = 2 * line;
+    const float under_side = std::min(tools_w, top_h - tools_h - readout_h) - line;
+    const float gap = style.ItemSpacing.x;
+    const float room = avail.x - tools_w - ui_scaled(240) - 3 * gap;  // for the pad and the 28x28
+    const float beside_side = std::floor(std::min({top_h - line, room / 2, pad_side}));
+    const bool beside = under_side < 0.4f * top_h && beside_side > 1.5f * under_side;
+    if (beside) pad_side = std::min(pad_side, room - beside_side);
 
     ImGui::BeginGroup();
     const char* title = fashion_model(state) ? "Draw a piece of clothing" : "Draw a digit";
@@ -148,6 +158,8 @@ void DrawClassifyView::draw(AppState& state, const Snapshot& snapshot, TextureCa
     if (pad_.draw("pad", pad_side, state.draw)) submit_drawing(state);
     if ((pad_.empty() || pad_.placeholder()) && !pad_.drawing()) {
         const char* pad_hint = pad_.empty() ? "draw here" : "an example: draw to replace it";
+        if (ImGui::CalcTextSize(pad_hint).x > pad_side - ui_scaled(8))
+            pad_hint = pad_.empty() ? "draw here" : "draw to replace it";
         const ImVec2 ts = ImGui::CalcTextSize(pad_hint);
         ImGui::GetWindowDrawList()->AddText(
             ImVec2(pad_.origin().x + (pad_side - ts.x) * 0.5f,
@@ -161,10 +173,19 @@ void DrawClassifyView::draw(AppState& state, const Snapshot& snapshot, TextureCa
     ImGui::BeginGroup();
     draw_tools(state, tools_w);
     ImGui::Spacing();
-    // Room below the 28x28 for the two-line readout of the hovered unit.
-    const float readout_h = 2 * ImGui::GetTextLineHeightWithSpacing();
-    draw_network_input(snapshot, tools_w,
-                       std::min(tools_w, top_h - readout_h - (ImGui::GetCursorPosY() - y_start)));
+    if (beside) {
+        draw_unit_readout(snapshot, tools_w);
+        ImGui::EndGroup();
+        ImGui::SameLine();
+        ImGui::BeginGroup();
+        draw_network_input(snapshot, beside_side,
+                           std::min(top_h, beside_side + ImGui::GetFrameHeightWithSpacing()));
+    } else {
+        draw_network_input(
+            snapshot, tools_w,
+            std::min(tools_w, top_h - readout_h - (ImGui::GetCursorPosY() - y_start)));
+        draw_unit_readout(snapshot, tools_w);
+    }
     ImGui::EndGroup();
     ImGui::SameLine();
 
@@ -178,13 +199,22 @@ void DrawClassifyView::draw(AppState& state, const Snapshot& snapshot, TextureCa
 void DrawClassifyView::draw_tools(AppState& state, float width) {
     DrawState& d = state.draw;
     draw_model_choice(state, width);
-    ImGui::PushItemWidth(width);
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
     float px = d.brush * 2.0f * 28.0f;  // in MNIST pixels of a full-pad digit
-    if (ImGui::SliderFloat("##brush", &px, 0.6f, 10.0f, "brush %.1f px")) d.brush = px / 56.0f;
+    // The words outside the slider: written inside, they ran under the grab.
+    char value[32];
+    std::snprintf(value, sizeof value, "%.1f px", double(px));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("brush");
+    ImGui::SameLine();
+    const float value_w = ImGui::CalcTextSize("10.0 px").x;
+    ImGui::SetNextItemWidth(
+        std::max(ui_scaled(40), width - ImGui::CalcTextSize("brush").x - value_w - 2 * spacing));
+    if (ImGui::SliderFloat("##brush", &px, 0.6f, 10.0f, "")) d.brush = px / 56.0f;
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Brush width, in pixels of the 28x28 the network sees");
-    ImGui::PopItemWidth();
-    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    ImGui::SameLine();
+    ImGui::TextUnformatted(value);
     const float third = std::floor((width - 2 * spacing) / 3.0f);
     if (ImGui::Button(d.eraser ? "Brush" : "Eraser", ImVec2(third, 0))) d.eraser = !d.eraser;
     ImGui::SameLine();
@@ -217,53 +247,6 @@ void DrawClassifyView::draw_tools(AppState& state, float width) {
             ImGui::SetTooltip("MNIST is not installed (%s); the sample digits are used instead.",
                               error.c_str());
     }
-}
-
-void DrawClassifyView::draw_network_input(const Snapshot& snapshot, float width, float side) {
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-    ImGui::TextUnformatted("What the network sees");
-    side = std::floor(std::max(side - ImGui::GetFrameHeightWithSpacing(), 28.0f) / 28.0f) * 28.0f;
-    const Tensor& in = snapshot.activations.outputs[0];
-    const float cell = side / 28.0f;
-    const ImVec2 p0 = ImGui::GetCursorScreenPos();
-    ImGui::Dummy(ImVec2(side, side));
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(p0, ImVec2(p0.x + side, p0.y + side), IM_COL32(0, 0, 0, 255));
-    for (int y = 0; y < 28; ++y)
-        for (int x = 0; x < 28; ++x) {
-            const float v = std::clamp(in.at(0, 0, y, x), 0.0f, 1.0f);
-            if (v <= 0.0f) continue;
-            const int g = int(v * 255 + 0.5f);
-            const ImVec2 q(p0.x + x * cell, p0.y + y * cell);
-            dl->AddRectFilled(q, ImVec2(q.x + cell, q.y + cell), IM_COL32(g, g, g, 255));
-        }
-    dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), IM_COL32(128, 128, 128, 255));
-    if (hovered_.node >= 0) {
-        // The input pixels the hovered unit depends on: a yellow frame, the rest dimmed.
-        const InputWindow w = clip_window(
-            receptive_field(*snapshot.graph, hovered_.node, hovered_.y, hovered_.x), 28, 28);
-        const ImVec2 a(p0.x + w.x0 * cell, p0.y + w.y0 * cell);
-        const ImVec2 b(p0.x + (w.x1 + 1) * cell, p0.y + (w.y1 + 1) * cell);
-        const ImU32 dim = IM_COL32(0, 0, 0, 150);
-        dl->AddRectFilled(p0, ImVec2(p0.x + side, a.y), dim);
-        dl->AddRectFilled(ImVec2(p0.x, b.y), ImVec2(p0.x + side, p0.y + side), dim);
-        dl->AddRectFilled(ImVec2(p0.x, a.y), ImVec2(a.x, b.y), dim);
-        dl->AddRectFilled(ImVec2(b.x, a.y), ImVec2(p0.x + side, b.y), dim);
-        dl->AddRect(a, b, k_field, 0.0f, 0, ui_scaled(2));
-        const Node& n = snapshot.graph->node(hovered_.node);
-        char text[160];
-        if (w.all)
-            std::snprintf(text, sizeof text, "%s unit %d\n= %.3f, sees the whole image",
-                          n.name.c_str(), hovered_.channel, double(hovered_.value));
-        else
-            std::snprintf(text, sizeof text, "%s map %d, row %d, col %d\n= %.3f, sees %dx%d pixels",
-                          n.name.c_str(), hovered_.channel, hovered_.y, hovered_.x,
-                          double(hovered_.value), w.x1 - w.x0 + 1, w.y1 - w.y0 + 1);
-        ImGui::TextWrapped("%s", text);
-    } else {
-        text_dim("hover a unit below: its input pixels");
-    }
-    ImGui::PopTextWrapPos();
 }
 
 void DrawClassifyView::draw_probabilities(AppState& state, const Snapshot& snapshot, ImVec2 size) {

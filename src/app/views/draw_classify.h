@@ -33,6 +33,7 @@ private:
 
     void draw_tools(AppState& state, float width);
     void draw_network_input(const Snapshot& snapshot, float width, float side);
+    void draw_unit_readout(const Snapshot& snapshot, float width);
     void draw_probabilities(AppState& state, const Snapshot& snapshot, ImVec2 size);
     void draw_modified_badge(AppState& state);
     void draw_surgery(AppState& state, const Node& conv);

@@ -1,18 +1,23 @@
 // Draw & Classify, the hovered unit: the units of the previous layer in the strip that feed it
-// (framed in cyan in their grid) and a tooltip with its value and, for a conv or fc unit, the dot
-// product that made it with the real weights and activations.
+// (framed in cyan in their grid), the input pixels it depends on (framed in yellow on "What the
+// network sees") and a tooltip with its value and, for a conv or fc unit, the dot product that
+// made it with the real weights and activations.
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
 #include "app/ui.h"
 #include "app/views/draw_classify.h"
+#include "engine/receptive_field.h"
 
 namespace cl {
 
 namespace {
 const char* k_times = "\xC3\x97";  // ×
+// The receptive-field frame, fixed (not themed) so that GUI tests can find it.
+const ImU32 k_field = IM_COL32(255, 210, 0, 255);
 
 // "pool2 map 4 (row 2, col 3)", "fc1 unit 17"; a flatten's unit is named by the map unit it is.
 std::string unit_name(const Graph& graph, int node, int c, int y, int x) {
@@ -131,6 +136,62 @@ void DrawClassifyView::draw_unit_tooltip(const Snapshot& snapshot) {
     text_dim("yellow on \"What the network sees\": the input pixels it depends on");
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
+}
+
+void DrawClassifyView::draw_network_input(const Snapshot& snapshot, float width, float side) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    ImGui::TextUnformatted("What the network sees");
+    ImGui::PopTextWrapPos();
+    side = std::floor(std::max(side - ImGui::GetFrameHeightWithSpacing(), 28.0f) / 28.0f) * 28.0f;
+    const Tensor& in = snapshot.activations.outputs[0];
+    const float cell = side / 28.0f;
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(side, side));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p0, ImVec2(p0.x + side, p0.y + side), IM_COL32(0, 0, 0, 255));
+    for (int y = 0; y < 28; ++y)
+        for (int x = 0; x < 28; ++x) {
+            const float v = std::clamp(in.at(0, 0, y, x), 0.0f, 1.0f);
+            if (v <= 0.0f) continue;
+            const int g = int(v * 255 + 0.5f);
+            const ImVec2 q(p0.x + x * cell, p0.y + y * cell);
+            dl->AddRectFilled(q, ImVec2(q.x + cell, q.y + cell), IM_COL32(g, g, g, 255));
+        }
+    dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), IM_COL32(128, 128, 128, 255));
+    if (hovered_.node >= 0) {
+        // The input pixels the hovered unit depends on: a yellow frame, the rest dimmed.
+        const InputWindow w = clip_window(
+            receptive_field(*snapshot.graph, hovered_.node, hovered_.y, hovered_.x), 28, 28);
+        const ImVec2 a(p0.x + w.x0 * cell, p0.y + w.y0 * cell);
+        const ImVec2 b(p0.x + (w.x1 + 1) * cell, p0.y + (w.y1 + 1) * cell);
+        const ImU32 dim = IM_COL32(0, 0, 0, 150);
+        dl->AddRectFilled(p0, ImVec2(p0.x + side, a.y), dim);
+        dl->AddRectFilled(ImVec2(p0.x, b.y), ImVec2(p0.x + side, p0.y + side), dim);
+        dl->AddRectFilled(ImVec2(p0.x, a.y), ImVec2(a.x, b.y), dim);
+        dl->AddRectFilled(ImVec2(b.x, a.y), ImVec2(p0.x + side, b.y), dim);
+        dl->AddRect(a, b, k_field, 0.0f, 0, ui_scaled(2));
+    }
+}
+
+void DrawClassifyView::draw_unit_readout(const Snapshot& snapshot, float width) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    if (hovered_.node >= 0) {
+        const InputWindow w = clip_window(
+            receptive_field(*snapshot.graph, hovered_.node, hovered_.y, hovered_.x), 28, 28);
+        const Node& n = snapshot.graph->node(hovered_.node);
+        char text[160];
+        if (w.all)
+            std::snprintf(text, sizeof text, "%s unit %d\n= %.3f, sees the whole image",
+                          n.name.c_str(), hovered_.channel, double(hovered_.value));
+        else
+            std::snprintf(text, sizeof text, "%s map %d, row %d, col %d\n= %.3f, sees %dx%d pixels",
+                          n.name.c_str(), hovered_.channel, hovered_.y, hovered_.x,
+                          double(hovered_.value), w.x1 - w.x0 + 1, w.y1 - w.y0 + 1);
+        ImGui::TextWrapped("%s", text);
+    } else {
+        text_dim("hover a unit below: its input pixels");
+    }
+    ImGui::PopTextWrapPos();
 }
 
 }  // namespace cl

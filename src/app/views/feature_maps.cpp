@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <numeric>
 
@@ -91,6 +92,17 @@ std::string shape_text(const Shape& s) {
     return std::to_string(s.c) + "\xC3\x97" + std::to_string(s.h) + "\xC3\x97" +
            std::to_string(s.w);
 }
+// A layer name that fits `width`: a long one ("inception3a/relu_3x3_reduce" in presenter mode)
+// ends in "..." instead of being cut in the middle of a letter. Its start is kept, which tells
+// "inception3a/relu_3x3..." from "inception3a/3x3_red..." (the tooltip has the whole name).
+std::string fitted_name(const std::string& name, float width) {
+    if (ImGui::CalcTextSize(name.c_str()).x <= width) return name;
+    const std::string dots = "\xE2\x80\xA6";
+    std::string head = name;
+    while (head.size() > 1 && ImGui::CalcTextSize((head + dots).c_str()).x > width) head.pop_back();
+    return head + dots;
+}
+
 }  // namespace
 
 const char* FeatureMapsView::help() const {
@@ -220,7 +232,9 @@ void FeatureMapsView::draw_layer_table(AppState& state, const Snapshot& snapshot
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         const bool is_selected = i == selected;
-        if (ImGui::Selectable(n.name.c_str(), is_selected, ImGuiSelectableFlags_SpanAllColumns)) {
+        const std::string label =
+            fitted_name(n.name, ImGui::GetContentRegionAvail().x) + "##" + n.name;
+        if (ImGui::Selectable(label.c_str(), is_selected, ImGuiSelectableFlags_SpanAllColumns)) {
             state.feature_maps.layer = n.name;
             state.feature_maps.enlarged = -1;
         }
@@ -302,8 +316,11 @@ void FeatureMapsView::draw_maps(AppState& state, const Snapshot& snapshot, Textu
         ImGui::BeginChild("filters",
                           ImVec2(filters_w, ImGui::GetContentRegionAvail().y - readout_h));
         char title[96];
-        std::snprintf(title, sizeof title, "Filters of %s: %d of %dx%d",
+        std::snprintf(title, sizeof title, "Filters of %s: %d of %d\xC3\x97%d",
                       graph.node(conv).name.c_str(), ws.n, ws.h, ws.w);
+        // Cut by the maps panel in presenter mode: the short form.
+        if (ImGui::CalcTextSize(title).x > filters_w)
+            std::snprintf(title, sizeof title, "%d filters %d\xC3\x97%d", ws.n, ws.h, ws.w);
         ImGui::TextUnformatted(title);
         if (ws.c > 1) {
             ImGui::SetNextItemWidth(-1);
@@ -342,11 +359,25 @@ void FeatureMapsView::draw_maps(AppState& state, const Snapshot& snapshot, Textu
         std::snprintf(title, sizeof title, "%d units (shown as a %dx%d block)", s.c,
                       atlas->geometry.map_w, atlas->geometry.map_h);
     else if (fm.enlarged >= 0)
-        std::snprintf(title, sizeof title, "Map %d of %d (%dx%d): click or Esc to go back",
-                      fm.enlarged, s.c, s.w, s.h);
+        std::snprintf(title, sizeof title, "Map %d of %d (%d\xC3\x97%d): click or Esc to go back",
+                      fm.enlarged, s.c, s.h, s.w);
     else
-        std::snprintf(title, sizeof title, "Feature maps: %d of %dx%d", s.c, s.w, s.h);
+        std::snprintf(title, sizeof title, "Feature maps: %d of %d\xC3\x97%d", s.c, s.h, s.w);
     ImGui::TextUnformatted(title);
+    if (fm.enlarged >= 0 && !fm.per_map && !atlas->vector) {
+        // A quiet map enlarged in the layer's range is nearly white (or dark): say how to see it.
+        const ValueRange& own = atlas->ranges[size_t(fm.enlarged)];
+        const float layer_span =
+            std::max(std::fabs(atlas->layer_range.lo), std::fabs(atlas->layer_range.hi));
+        const float own_span = std::max(std::fabs(own.lo), std::fabs(own.hi));
+        const char* hint = "faint in the layer's range: tick Per map to stretch it";
+        if (own_span < 0.5f * layer_span &&
+            ImGui::CalcTextSize(hint).x + ImGui::GetStyle().ItemSpacing.x <
+                ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x) {
+            ImGui::SameLine();
+            text_dim(hint);
+        }
+    }
     ValueRange raw = atlas->layer_range;
     if (fm.enlarged >= 0 && fm.per_map) raw = atlas->ranges[size_t(fm.enlarged)];
     colormap_legend(textures, map, display_range_for(raw, map), ImGui::GetContentRegionAvail().x,

@@ -8,9 +8,11 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "app/ui.h"
 #include "app/views/kernel_lab.h"
+#include "app/views/kernel_lab_cells.h"
 #include "app/widgets/colormap_legend.h"
 #include "engine/colormap.h"
 #include "engine/kernel_lab.h"
@@ -23,14 +25,6 @@ const ImU32 k_window_colour = IM_COL32(255, 140, 0, 255);
 const ImU32 k_window_fill = IM_COL32(255, 140, 0, 45);
 const ImU32 k_padding_colour = IM_COL32(40, 55, 95, 255);
 const ImU32 k_picked_colour = IM_COL32(40, 200, 90, 255);  // an input pixel and its outputs
-
-ImU32 rgb(const std::array<uint8_t, 3>& c) {
-    return IM_COL32(c[0], c[1], c[2], 255);
-}
-
-bool is_dark(const std::array<uint8_t, 3>& c) {
-    return c[0] * 2 + c[1] * 7 + c[2] < 1200;
-}
 
 // The cell under the mouse of a rows x cols grid at `origin` with cells `s` wide; false if none.
 bool hovered_cell(ImVec2 origin, float s, int rows, int cols, int* row, int* col) {
@@ -57,27 +51,6 @@ void grid_lines(ImDrawList* dl, ImVec2 origin, float s, int rows, int cols) {
     for (int x = 0; x <= cols; ++x)
         dl->AddLine(ImVec2(origin.x + x * s, origin.y),
                     ImVec2(origin.x + x * s, origin.y + rows * s), c);
-}
-
-// A value centred in a cell when it fits ("0.53", else "0.5"); nothing when it does not.
-void cell_number(ImDrawList* dl, ImVec2 a, float s, float v, bool dark) {
-    char text[16];
-    auto format = [&](const char* f) {
-        std::snprintf(text, sizeof text, f, double(v));
-        const bool zero = std::string(text).find_first_of("123456789") == std::string::npos;
-        if (zero && text[0] == '-') std::snprintf(text, sizeof text, f, 0.0);  // not "-0.00"
-        return ImGui::CalcTextSize(text);
-    };
-    ImVec2 size = format("%.2f");
-    if (size.x > s - ui_scaled(3)) size = format("%.1f");
-    if (size.x > s - ui_scaled(3) || size.y > s) return;
-    dl->AddText(ImVec2(a.x + (s - size.x) / 2, a.y + (s - size.y) / 2),
-                dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255), text);
-}
-
-// A sum for printing with %.2f: tiny negative values would read "-0.00".
-double shown(float v) {
-    return std::fabs(v) < 0.005f ? 0.0 : double(v);
 }
 
 // Output colours: the diverging map over the map's display range.
@@ -122,7 +95,22 @@ void KernelLabView::draw_images(AppState& state, const TextureCache& textures, f
     // Below the images: the arithmetic (three lines of text, the k x k tables, the sum) and,
     // with several kernels, the strip of their maps; above them their titles, under the output
     // its colour bar.
-    const float arithmetic_h = 4 * line + float(std::min(k, 5)) * ui_scaled(22);
+    // The products table's cells as large as its width allows (up to 36 px a cell, so that
+    // "-0.29" fits), its k rows taking at most a third of the height.
+    const float table_w = ImGui::GetContentRegionAvail().x - 2 * ui_scaled(36);
+    const float table_cell = std::min(table_w / float(3 * k), ui_scaled(36));
+    // Text lines: the heading, the written-out sum (k*k terms, wrapped), the ReLU, the total.
+    const float term_w = ImGui::CalcTextSize(
+                             "(-0.000\xC3\x97"
+                             "0.00) + ")
+                             .x;
+    const float text_lines =
+        2 + float(channels > 1) + float(s.relu) +
+        std::min(2.0f, std::ceil(float(k * k) * term_w /
+                                 std::max(ImGui::GetContentRegionAvail().x, 1.0f)));
+    const float arithmetic_h =
+        text_lines * line + std::max(std::min(float(k) * table_cell, height / 3 - 4 * line),
+                                     float(std::min(k, 5)) * ui_scaled(22));
     const bool stacked = s.kernels.size() > 1;
     const float stack_h = stacked ? ui_scaled(90) + line : 0.0f;
     const float used = ImGui::GetCursorPosY() - top;
@@ -195,8 +183,8 @@ void KernelLabView::draw_images(AppState& state, const TextureCache& textures, f
                         if (c != ch) colour[size_t(c)] = 0;
                 const ImVec2 a(t0.x + vx * s_in, t0.y + vy * s_in);
                 dl->AddRectFilled(a, ImVec2(a.x + s_in, a.y + s_in),
-                                  inside ? rgb(colour) : k_padding_colour);
-                if (numbers) cell_number(dl, a, s_in, v, !inside || is_dark(colour));
+                                  inside ? cell_rgb(colour) : k_padding_colour);
+                if (numbers) cell_number(dl, a, s_in, v, !inside || cell_is_dark(colour));
             }
         grid_lines(dl, t0, s_in, view.rows, view.cols);
         const ImVec2 shifted(t0.x - view.c0 * s_in, t0.y - view.r0 * s_in);
@@ -253,8 +241,9 @@ void KernelLabView::draw_images(AppState& state, const TextureCache& textures, f
             const bool hidden = animating_ && y * ow + x > cell_;
             const auto colour = output_colour(v, range);
             const ImVec2 a(out0.x + x * s_out, out0.y + y * s_out);
-            dl->AddRectFilled(a, ImVec2(a.x + s_out, a.y + s_out), hidden ? blank : rgb(colour));
-            if (out_numbers && !hidden) cell_number(dl, a, s_out, v, is_dark(colour));
+            dl->AddRectFilled(a, ImVec2(a.x + s_out, a.y + s_out),
+                              hidden ? blank : cell_rgb(colour));
+            if (out_numbers && !hidden) cell_number(dl, a, s_out, v, cell_is_dark(colour));
         }
     grid_lines(dl, out0, s_out, oh, ow);
     if (cells > 0) outline(dl, out0, s_out, oy, ox, 1, 0);
@@ -317,7 +306,15 @@ void KernelLabView::draw_output_stack(AppState& state, ImVec2 p0, ImVec2 size) {
                        p0.y + float(i / cols) * (side + line + gap));
         char label[64];
         const std::string& name = s.kernels[size_t(i)].name;
-        std::snprintf(label, sizeof label, "%d %s", i + 1, name.empty() ? "edited" : name.c_str());
+        std::string shown_name = name.empty() ? "edited" : name;
+        std::snprintf(label, sizeof label, "%d %s", i + 1, shown_name.c_str());
+        // A name cut by the map's edge reads as a typo ("horizontal e"): shorten it with "...".
+        while (ImGui::CalcTextSize(label).x > side && shown_name.size() > 1) {
+            shown_name.pop_back();
+            while (!shown_name.empty() && (shown_name.back() & 0xC0) == 0x80)
+                shown_name.pop_back();  // never half a UTF-8 character
+            std::snprintf(label, sizeof label, "%d %s\xE2\x80\xA6", i + 1, shown_name.c_str());
+        }
         dl->PushClipRect(a, ImVec2(a.x + side, a.y + line), true);
         dl->AddText(a, i == s.selected ? k_window_colour : ImGui::GetColorU32(ImGuiCol_Text),
                     label);
@@ -327,7 +324,9 @@ void KernelLabView::draw_output_stack(AppState& state, ImVec2 p0, ImVec2 size) {
         ImGui::PushID(i);
         if (ImGui::InvisibleButton("##map", ImVec2(side, side))) s.selected = i;
         ImGui::PopID();
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("kernel %s (key %d)", label, i + 1);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("kernel %d %s (key %d)", i + 1,
+                              name.empty() ? "edited" : name.c_str(), i + 1);
         const Tensor& out = outputs_[size_t(i)];
         if (!output_errors_[size_t(i)].empty() || out.numel() <= 1) {
             dl->AddRectFilled(m0, ImVec2(m0.x + side, m0.y + side),
@@ -341,7 +340,7 @@ void KernelLabView::draw_output_stack(AppState& state, ImVec2 p0, ImVec2 size) {
             for (int x = 0; x < ow; ++x) {
                 const ImVec2 q(m0.x + x * c, m0.y + y * c);
                 dl->AddRectFilled(q, ImVec2(q.x + c + 0.5f, q.y + c + 0.5f),
-                                  rgb(output_colour(out.at(0, 0, y, x), range)));
+                                  cell_rgb(output_colour(out.at(0, 0, y, x), range)));
             }
         if (i == s.selected)
             dl->AddRect(m0, ImVec2(m0.x + ow * c, m0.y + oh * c), k_window_colour, 0.0f, 0,
@@ -391,95 +390,6 @@ void KernelLabView::draw_animation_controls(AppState& state) {
         }
     }
     glfwPostEmptyEvent();  // keep frames coming while the window moves
-}
-
-void KernelLabView::draw_arithmetic(const AppState& state) {
-    const KernelLabState& s = state.kernel_lab;
-    const LabKernel& kl = s.kernel();
-    const Tensor& in = lab_input(kl);
-    const int ow = output_.shape().w;
-    if (ow <= 0 || !output_error_.empty()) return;
-    const int oy = cell_ / ow, ox = cell_ % ow, k = kl.k, channels = in.shape().c;
-    const std::vector<float> values = lab_values(kl);
-    const CellArithmetic c =
-        cell_arithmetic(in, values, k, s.stride, s.effective_pad(), kl.bias, oy, ox);
-    if (channels == 1)
-        ImGui::TextWrapped(
-            "Output row %d, column %d: the %d\xC3\x97%d window at padded row %d, "
-            "column %d. Each weight \xC3\x97 the pixel under it, summed%s:",
-            oy, ox, k, k, c.row, c.col, kl.bias != 0.0f ? ", plus the bias" : "");
-    else
-        ImGui::TextWrapped(
-            "Output row %d, column %d: one %d\xC3\x97%d window on each of the %d "
-            "maps; each map's products give a partial sum, and the partial sums "
-            "plus the bias give the output:",
-            oy, ox, k, k, channels);
-    ImGui::BeginChild("arithmetic", ImVec2(0, 0), false);
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(c.text.c_str());
-    if (s.relu)
-        ImGui::Text("ReLU: max(0, %.2f) = %.2f", shown(c.value), shown(std::max(0.0f, c.value)));
-    ImGui::PopTextWrapPos();
-    ImGui::Spacing();
-    if (channels == 1) {
-        draw_products_table(c, values, k);
-        ImGui::Text("sum of the products %.2f  + bias %.2f  = %.2f", shown(c.sum), shown(c.bias),
-                    shown(c.value));
-    } else {
-        const int ch = shown_channel_;
-        const size_t from = size_t(ch * k * k), to = from + size_t(k * k);
-        CellArithmetic one;
-        one.patch.assign(c.patch.begin() + long(from), c.patch.begin() + long(to));
-        one.products.assign(c.products.begin() + long(from), c.products.begin() + long(to));
-        const std::vector<float> weights(values.begin() + long(from), values.begin() + long(to));
-        draw_products_table(one, weights, k);
-        ImGui::Text("channel %d: sum of the products %.2f (click a map for another channel)", ch,
-                    shown(c.channel_sums[size_t(ch)]));
-    }
-    ImGui::EndChild();
-}
-
-// patch (x) kernel = products, as three k x k tables of numbers large enough for a projector.
-void KernelLabView::draw_products_table(const CellArithmetic& c, const std::vector<float>& kernel,
-                                        int k) {
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float sign_w = ui_scaled(36);
-    const float line = ImGui::GetTextLineHeightWithSpacing();
-    const float cs =
-        std::clamp(std::min((avail.y - line) / float(k), (avail.x - 2 * sign_w) / float(3 * k)),
-                   ui_scaled(16), ui_scaled(52));
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    ImVec2 p = ImGui::GetCursorScreenPos();
-    float max_abs = 1e-6f, patch_max = 1.0f;
-    for (float v : c.products) max_abs = std::max(max_abs, std::fabs(v));
-    for (float v : kernel) max_abs = std::max(max_abs, std::fabs(v));
-    for (float v : c.patch) patch_max = std::max(patch_max, v);
-    const ImU32 border = ImGui::GetColorU32(ImGuiCol_Border);
-    auto table = [&](const std::vector<float>& values, bool grey) {
-        for (int i = 0; i < k * k; ++i) {
-            const float v = values[size_t(i)] + 0.0f;  // -0 (from -1 x 0) shows as 0.00
-            const ImVec2 a(p.x + (i % k) * cs, p.y + (i / k) * cs);
-            const auto col =
-                grey ? colormap_rgb(Colormap::Gray, std::clamp(v / patch_max, 0.0f, 1.0f))
-                     : colormap_rgb(Colormap::Diverging, 0.5f + 0.5f * v / max_abs);
-            dl->AddRectFilled(a, ImVec2(a.x + cs, a.y + cs), rgb(col));
-            dl->AddRect(a, ImVec2(a.x + cs, a.y + cs), border);
-            cell_number(dl, a, cs, v, is_dark(col));
-        }
-        p.x += k * cs;
-    };
-    auto sign = [&](const char* text) {
-        const ImVec2 size = ImGui::CalcTextSize(text);
-        dl->AddText(ImVec2(p.x + (sign_w - size.x) / 2, p.y + (k * cs - size.y) / 2),
-                    ImGui::GetColorU32(ImGuiCol_Text), text);
-        p.x += sign_w;
-    };
-    table(c.patch, true);
-    sign("\xC3\x97");
-    table(kernel, false);
-    sign("=");
-    table(c.products, false);
-    ImGui::Dummy(ImVec2(avail.x, k * cs));
 }
 
 }  // namespace cl
