@@ -83,7 +83,7 @@ inline ::testing::AssertionResult check_gradients(Op& op, std::vector<Tensor> in
     std::vector<Tensor> grads;
     for (const Tensor& t : inputs) grads.push_back(Tensor::filled(t.shape(), k_prefill));
     for (NamedParam& p : op.params())
-        if (p.grad) p.grad->fill(k_prefill);
+        if (p.grad) *p.grad = Tensor::filled(p.value->shape(), k_prefill);  // may be unallocated
     BackwardArgs args;
     args.inputs = ptrs;
     args.output = &out;

@@ -83,7 +83,7 @@ protected:
         const Tensor dy = load(c, "grad_output");
         Tensor dx = Tensor::zeros(x.shape());
         for (NamedParam& p : op.params())
-            if (p.grad) p.grad->fill(0.0f);
+            if (p.grad) *p.grad = Tensor::zeros(p.value->shape());  // may be unallocated
         BackwardArgs args;
         args.inputs = {&x};
         args.output = &out;

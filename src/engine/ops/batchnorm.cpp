@@ -18,10 +18,8 @@ public:
         : channels_(channels), eps_(eps), momentum_(momentum) {
         if (channels_ < 1) return;          // reported by infer_shape
         const Shape s{channels_, 1, 1, 1};  // [C]
-        weight_ = Tensor::filled(s, 1.0f);
-        weight_grad_ = Tensor::zeros(s);
+        weight_ = Tensor::filled(s, 1.0f);  // gradients on the first backward
         bias_ = Tensor::zeros(s);
-        bias_grad_ = Tensor::zeros(s);
         running_mean_ = Tensor::zeros(s);
         running_var_ = Tensor::filled(s, 1.0f);
     }
@@ -74,6 +72,7 @@ public:
     }
 
     void backward(const BackwardArgs& args) override {
+        allocate_grads({{&weight_, &weight_grad_}, {&bias_, &bias_grad_}});
         const Tensor& x = *args.inputs[0];
         const Tensor& dy = *args.grad_output;
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];

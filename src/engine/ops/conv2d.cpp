@@ -1,12 +1,16 @@
-// Conv2d: im2col + Eigen GEMM per sample, group and band of output rows (1x1 stride-1
+// Conv2d: Winograd F(2x2,3x3) for 3x3 stride-1 layers with enough channels (winograd.cpp),
+// otherwise im2col + GEMM per sample, group and band of output rows (1x1 stride-1
 // convolutions skip im2col), bias fused; backward by the transposed GEMMs and col2im.
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "engine/error.h"
+#include "engine/ops/gemm.h"
 #include "engine/ops/im2col.h"
 #include "engine/ops/op.h"
 #include "engine/ops/op_common.h"
+#include "engine/ops/winograd.h"
 
 namespace cl {
 
@@ -37,6 +41,14 @@ std::string conv2d_param_problem(int in_channels, const Conv2dParams& p) {
     return "";
 }
 
+void add_bias(const float* bias, const GemmArgs& mm) {
+    for (int i = 0; i < mm.m; ++i) {
+        float* row = mm.c + int64_t(i) * mm.ldc;
+        const float b = bias[i];
+        for (int j = 0; j < mm.n; ++j) row[j] += b;
+    }
+}
+
 class Conv2dOp final : public Op {
 public:
     Conv2dOp(int in_channels, const Conv2dParams& params)
@@ -46,12 +58,10 @@ public:
         if (!problem_.empty()) return;
         // [Cout, Cin/groups, K, K]; bias [Cout]
         const Shape w_shape{p_.out_channels, in_channels_ / p_.groups, p_.kernel, p_.kernel};
+        // Gradients are allocated by the first backward (allocate_grads): inference never
+        // needs them, and VGG16's would add another 528 MB.
         weight_ = Tensor::zeros(w_shape);
-        weight_grad_ = Tensor::zeros(w_shape);
-        if (p_.bias) {
-            bias_ = Tensor::zeros({p_.out_channels, 1, 1, 1});
-            bias_grad_ = Tensor::zeros({p_.out_channels, 1, 1, 1});
-        }
+        if (p_.bias) bias_ = Tensor::zeros({p_.out_channels, 1, 1, 1});
     }
 
     OpKind kind() const override { return OpKind::Conv2d; }
@@ -80,33 +90,45 @@ public:
         const int kdim = win.channels * p_.kernel * p_.kernel;
         const int spatial = win.out_h * win.out_w;
         const int64_t plane = int64_t(win.height) * win.width;
+        if (winograd(win)) {
+            forward_winograd(x, win, output);
+            return;
+        }
         // Output rows per GEMM: the column buffer of one band stays about cache-sized.
         const int band =
-            direct() ? win.out_h
-                     : std::clamp(int(k_column_budget / (int64_t(kdim) * win.out_w)), 1, win.out_h);
-        std::vector<float> columns(direct() ? 0 : size_t(kdim) * band * win.out_w);
+            std::clamp(int(k_column_budget / (int64_t(kdim) * win.out_w)), 1, win.out_h);
+        // Uninitialised: im2col writes every cell, and small layers skip a zero-fill this way.
+        std::unique_ptr<float[]> columns(direct() ? nullptr
+                                                  : new float[size_t(kdim) * band * win.out_w]);
         for (int n = 0; n < x.shape().n; ++n) {
             for (int g = 0; g < p_.groups; ++g) {
                 const float* src =
                     x.data() + (int64_t(n) * in_channels_ + g * win.channels) * plane;
-                ConstMatrixMap w(weight_.data() + int64_t(g) * cout_g * kdim, cout_g, kdim);
                 float* dst = output.data() + (int64_t(n) * p_.out_channels + g * cout_g) * spatial;
                 for (int oh = 0; oh < win.out_h; oh += band) {
                     const int rows = std::min(band, win.out_h - oh);
-                    const int cols = rows * win.out_w;
-                    if (!direct()) im2col_rows(src, win, oh, oh + rows, columns.data());
-                    ConstMatrixMap col(direct() ? src : columns.data(), kdim, cols);
+                    if (!direct()) im2col_rows(src, win, oh, oh + rows, columns.get());
                     // [Cout/g, Cin/g*K*K] x [Cin/g*K*K, rows*OW] -> columns of [Cout/g, OH*OW]
-                    StridedMatrixMap out(dst + int64_t(oh) * win.out_w, cout_g, cols,
-                                         Eigen::OuterStride<>(spatial));
-                    out.noalias() = w * col;
-                    if (p_.bias) out.colwise() += ConstVectorMap(bias_.data() + g * cout_g, cout_g);
+                    GemmArgs mm;
+                    mm.m = cout_g;
+                    mm.n = rows * win.out_w;
+                    mm.k = kdim;
+                    mm.a = weight_.data() + int64_t(g) * cout_g * kdim;
+                    mm.lda = kdim;
+                    // A 1x1 stride-1 input is its own column matrix, rows of H*W = OH*OW.
+                    mm.b = direct() ? src + int64_t(oh) * win.out_w : columns.get();
+                    mm.ldb = direct() ? spatial : mm.n;
+                    mm.c = dst + int64_t(oh) * win.out_w;
+                    mm.ldc = spatial;
+                    gemm(mm);
+                    if (p_.bias) add_bias(bias_.data() + g * cout_g, mm);
                 }
             }
         }
     }
 
     void backward(const BackwardArgs& args) override {
+        allocate_grads({{&weight_, &weight_grad_}, {&bias_, &bias_grad_}});
         const Tensor& x = *args.inputs[0];
         const Tensor& dy = *args.grad_output;
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
@@ -165,6 +187,36 @@ public:
     }
 
 private:
+    // 3x3 stride-1 convolutions with enough channels and pixels: Winograd F(2x2, 3x3).
+    bool winograd(const ConvWindow& win) const {
+        return p_.kernel == 3 && p_.stride == 1 && p_.dilation == 1 &&
+               winograd_worth_it(win.channels, p_.out_channels / p_.groups, win.out_h, win.out_w);
+    }
+
+    void forward_winograd(const Tensor& x, const ConvWindow& win, Tensor& output) const {
+        const int cout_g = p_.out_channels / p_.groups;
+        WinogradShape s;
+        s.cin = win.channels;
+        s.cout = cout_g;
+        s.height = win.height;
+        s.width = win.width;
+        s.pad = p_.pad;
+        s.out_h = win.out_h;
+        s.out_w = win.out_w;
+        const int64_t in_plane = int64_t(win.height) * win.width;
+        const int64_t out_plane = int64_t(win.out_h) * win.out_w;
+        for (int g = 0; g < p_.groups; ++g) {
+            // Transformed on every forward: the weights may have been edited since the last.
+            const std::vector<float> u = winograd_weights(
+                weight_.data() + int64_t(g) * cout_g * win.channels * 9, cout_g, win.channels);
+            for (int n = 0; n < x.shape().n; ++n)
+                winograd_conv3x3(
+                    x.data() + (int64_t(n) * in_channels_ + g * win.channels) * in_plane, u.data(),
+                    p_.bias ? bias_.data() + g * cout_g : nullptr,
+                    output.data() + (int64_t(n) * p_.out_channels + g * cout_g) * out_plane, s);
+        }
+    }
+
     // A 1x1 stride-1 unpadded convolution reads its input as the column matrix directly.
     bool direct() const { return p_.kernel == 1 && p_.stride == 1 && p_.pad == 0; }
 

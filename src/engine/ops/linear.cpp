@@ -1,5 +1,10 @@
 // Linear (fully connected): any [N,C,H,W] input is read as [N, C*H*W]; Eigen GEMV/GEMM.
+#include <omp.h>
+
+#include <algorithm>
+
 #include "engine/error.h"
+#include "engine/ops/gemm.h"
 #include "engine/ops/op.h"
 #include "engine/ops/op_common.h"
 
@@ -12,12 +17,8 @@ public:
     LinearOp(int in_features, int out_features, bool bias)
         : in_(in_features), out_(out_features), has_bias_(bias) {
         if (in_ < 1 || out_ < 1) return;             // reported by infer_shape
-        weight_ = Tensor::zeros({out_, in_, 1, 1});  // [out, in]
-        weight_grad_ = Tensor::zeros({out_, in_, 1, 1});
-        if (has_bias_) {
-            bias_ = Tensor::zeros({out_, 1, 1, 1});
-            bias_grad_ = Tensor::zeros({out_, 1, 1, 1});
-        }
+        weight_ = Tensor::zeros({out_, in_, 1, 1});  // [out, in]; grads on the first backward
+        if (has_bias_) bias_ = Tensor::zeros({out_, 1, 1, 1});
     }
 
     OpKind kind() const override { return OpKind::Linear; }
@@ -45,8 +46,18 @@ public:
         MatrixMap y = output.as_matrix(n, out_);
         ConstMatrixMap w = weight_.as_matrix(out_, in_);
         if (n == 1) {
-            // A batch of one is a matrix-vector product: [out, in] x [in]
-            y.row(0).transpose().noalias() = w * x.row(0).transpose();
+            // A batch of one is a matrix-vector product: [out, in] x [in], bound by reading
+            // the weights (VGG16's fc6: 411 MB), so large ones are split by rows over the
+            // threads, each streaming its own part of the matrix.
+            const bool split = int64_t(out_) * in_ >= k_min_parallel_macs;
+            const int parts = split ? std::min(omp_get_max_threads(), out_) : 1;
+#pragma omp parallel for schedule(static) if (parts > 1)
+            for (int part = 0; part < parts; ++part) {
+                const int r0 = int(int64_t(out_) * part / parts);
+                const int r1 = int(int64_t(out_) * (part + 1) / parts);
+                y.row(0).segment(r0, r1 - r0).transpose().noalias() =
+                    w.middleRows(r0, r1 - r0) * x.row(0).transpose();
+            }
         } else {
             y.noalias() = x * w.transpose();  // [N, in] x [in, out]
         }
@@ -54,6 +65,7 @@ public:
     }
 
     void backward(const BackwardArgs& args) override {
+        allocate_grads({{&weight_, &weight_grad_}, {&bias_, &bias_grad_}});
         const int n = args.inputs[0]->shape().n;
         ConstMatrixMap x = args.inputs[0]->as_matrix(n, in_);
         ConstMatrixMap dy = args.grad_output->as_matrix(n, out_);

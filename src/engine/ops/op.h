@@ -106,7 +106,8 @@ struct LrnParams {  // AlexNet: size 5, alpha 1e-4, beta 0.75, k 2 (PyTorch/ONNX
 struct NamedParam {
     std::string name;
     Tensor* value = nullptr;
-    Tensor* grad = nullptr;  // same shape as value; nullptr for buffers such as running stats
+    Tensor* grad = nullptr;  // same shape as value; nullptr for buffers such as running stats.
+                             // Empty until the op's first backward or zero_param_grads.
     bool trainable = true;   // false: counted neither as a parameter nor optimised
     int rank = 4;            // PyTorch rank: the shape is the first `rank` of (n, c, h, w):
                              // conv weight 4 [O,I,K,K], linear weight 2 [out,in], bias 1 [O]

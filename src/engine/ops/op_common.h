@@ -2,7 +2,9 @@
 // deep copy of parameter tensors that clone() needs.
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/error.h"
@@ -20,6 +22,13 @@ inline void require_input_count(const std::vector<Shape>& inputs, size_t count) 
 inline void deep_copy_tensors(std::vector<Tensor*> tensors) {
     for (Tensor* t : tensors)
         if (!t->empty()) *t = t->clone();
+}
+
+// Parameter gradients are created zero-filled on first use, not with the op: inference never
+// needs them. Pairs of {value, grad}; an empty value (no bias) gets no gradient.
+inline void allocate_grads(std::initializer_list<std::pair<const Tensor*, Tensor*>> pairs) {
+    for (const auto& [value, grad] : pairs)
+        if (!value->empty() && grad->empty()) *grad = Tensor::zeros(value->shape());
 }
 
 }  // namespace cl

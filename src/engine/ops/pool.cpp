@@ -2,6 +2,7 @@
 // count_include_pad rules; max routes its gradient to the first maximum of each window.
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "engine/error.h"
 #include "engine/ops/op.h"
@@ -72,13 +73,34 @@ public:
         const Tensor& x = *inputs[0];
         const Shape in = x.shape(), out = output.shape();
         const int planes = in.n * in.c;
-#pragma omp parallel for if (output.numel() > (1 << 14))
+        // The windows' clipped extents, once per layer instead of once per output cell.
+        std::vector<PoolWindow> rows(size_t(out.h)), cols(size_t(out.w));
+        for (int oh = 0; oh < out.h; ++oh) rows[size_t(oh)] = pool_window(p_, oh, 0, in.h, in.w);
+        for (int ow = 0; ow < out.w; ++ow) cols[size_t(ow)] = pool_window(p_, 0, ow, in.h, in.w);
+#pragma omp parallel for if (output.numel() > (1 << 16))
         for (int pl = 0; pl < planes; ++pl) {
             const float* src = x.data() + int64_t(pl) * in.h * in.w;
             float* dst = output.data() + int64_t(pl) * out.h * out.w;
-            for (int oh = 0; oh < out.h; ++oh)
-                for (int ow = 0; ow < out.w; ++ow)
-                    dst[oh * out.w + ow] = src[argmax(src, oh, ow, in.h, in.w)];
+            for (int oh = 0; oh < out.h; ++oh) {
+                const PoolWindow& r = rows[size_t(oh)];
+                for (int ow = 0; ow < out.w; ++ow) {
+                    const PoolWindow& c = cols[size_t(ow)];
+                    if (r.h1 <= r.h0 || c.w1 <= c.w0) {  // cannot happen with PyTorch's rules
+                        dst[oh * out.w + ow] = src[argmax(src, oh, ow, in.h, in.w)];
+                        continue;
+                    }
+                    // The maximum, or NaN when the window holds one (PyTorch propagates NaN).
+                    float best = -std::numeric_limits<float>::infinity();
+                    bool nan = false;
+                    for (int h = r.h0; h < r.h1; ++h)
+                        for (int w = c.w0; w < c.w1; ++w) {
+                            const float v = src[h * in.w + w];
+                            best = v > best ? v : best;
+                            nan |= v != v;
+                        }
+                    dst[oh * out.w + ow] = nan ? std::numeric_limits<float>::quiet_NaN() : best;
+                }
+            }
         }
     }
 

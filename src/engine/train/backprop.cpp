@@ -55,8 +55,13 @@ NodeGradients graph_backward(Graph& graph, const Activations& acts, int from,
 }
 
 void zero_param_grads(Graph& graph) {
-    for (GraphParam& p : graph.params())
-        if (p.param.grad) p.param.grad->fill(0.0f);
+    for (GraphParam& p : graph.params()) {
+        if (!p.param.grad) continue;
+        if (p.param.grad->empty())  // ops allocate their gradients lazily
+            *p.param.grad = Tensor::zeros(p.param.value->shape());
+        else
+            p.param.grad->fill(0.0f);
+    }
 }
 
 }  // namespace cl

@@ -25,6 +25,8 @@ Optimizer::Optimizer(std::vector<GraphParam> params, const OptimizerOptions& opt
     if (options.weight_decay < 0.0f) throw Error("weight decay must be 0 or more");
     for (GraphParam& p : params) {
         if (!p.param.trainable || p.param.grad == nullptr) continue;
+        // Ops allocate gradients lazily; a parameter no backward has reached yet has zero grad.
+        if (p.param.grad->empty()) *p.param.grad = Tensor::zeros(p.param.value->shape());
         Slot slot{p.param.value, p.param.grad, Tensor(), Tensor()};
         slots_.push_back(std::move(slot));
     }
