@@ -14,6 +14,7 @@
 #include "app/ui.h"
 #include "app/widgets/colormap_legend.h"
 #include "app/widgets/feature_grid.h"
+#include "engine/filters.h"
 #include "engine/render.h"
 #include "engine/zoo/zoo.h"
 
@@ -35,22 +36,6 @@ int filters_node(const Graph& graph, int node) {
         node = n.inputs[0];
     }
     return -1;
-}
-
-const Tensor* find_weight(const Graph& graph, int node) {
-    for (const NamedParam& p : graph.node(node).op->params())
-        if (p.name == "weight") return p.value;
-    return nullptr;
-}
-
-// weight [O, I/groups, K, K] -> [1, O, K, K] for one input channel
-Tensor filters_for_input(const Tensor& weight, int input_channel) {
-    const Shape& s = weight.shape();
-    Tensor out = Tensor::zeros({1, s.n, s.h, s.w});
-    for (int o = 0; o < s.n; ++o)
-        for (int y = 0; y < s.h; ++y)
-            for (int x = 0; x < s.w; ++x) out.at(0, o, y, x) = weight.at(o, input_channel, y, x);
-    return out;
 }
 
 std::string millis_text(double t) {
@@ -284,7 +269,7 @@ void FeatureMapsView::draw_maps(AppState& state, const Snapshot& snapshot, Textu
     same_line_if_fits(checkbox_width("Pixel grid"));
     ImGui::Checkbox("Pixel grid", &fm.pixel_grid);
     const int conv = filters_node(graph, node);
-    const Tensor* weight = conv >= 0 ? find_weight(graph, conv) : nullptr;
+    const Tensor* weight = conv >= 0 ? node_weight(graph.node(conv)) : nullptr;
     if (weight) {
         same_line_if_fits(checkbox_width("Filters"));
         ImGui::Checkbox("Filters", &fm.show_filters);

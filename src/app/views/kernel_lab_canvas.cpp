@@ -194,7 +194,7 @@ void KernelLabView::draw_images(AppState& state, const TextureCache& textures, f
             dl->AddRect(a, ImVec2(a.x + s_in, a.y + s_in), k_picked_colour, 0.0f, 0, ui_scaled(2));
         }
         if (channels > 1) {
-            char label[16];
+            char label[32];
             if (channels == 3 && !uses_pool1(kl))
                 std::snprintf(label, sizeof label, "%c (ch%d)", "RGB"[ch], ch);
             else

@@ -9,26 +9,12 @@
 #include "app/views/walkthrough.h"
 #include "app/widgets/colormap_legend.h"
 #include "app/widgets/feature_grid.h"
+#include "engine/filters.h"
 #include "engine/render.h"
 
 namespace cl {
 
 namespace {
-const Tensor* find_weight(const Node& node) {
-    for (const NamedParam& p : node.op->params())
-        if (p.name == "weight") return p.value;
-    return nullptr;
-}
-
-// weight [O, I/groups, K, K] -> [1, O, K, K]: every filter's slice for one input channel
-Tensor filters_for_input(const Tensor& weight, int input_channel) {
-    const Shape& s = weight.shape();
-    Tensor out = Tensor::zeros({1, s.n, s.h, s.w});
-    for (int o = 0; o < s.n; ++o)
-        for (int y = 0; y < s.h; ++y)
-            for (int x = 0; x < s.w; ++x) out.at(0, o, y, x) = weight.at(o, input_channel, y, x);
-    return out;
-}
 // weight [O, 3, K, K] on an RGB input: each filter as a K x K colour picture, its three channels
 // stretched together to the filter's own range, tiled to fit `size` (drawn as rectangles: at
 // most a few ten thousand, no texture needed).
@@ -224,7 +210,7 @@ void WalkthroughView::draw_maps(AppState& state, const Snapshot& snapshot, Textu
     }
     const int in_node = n.inputs[0];
     const Tensor& in = snapshot.activations.outputs[size_t(in_node)];
-    const Tensor* weight = n.op->kind() == OpKind::Conv2d ? find_weight(n) : nullptr;
+    const Tensor* weight = n.op->kind() == OpKind::Conv2d ? node_weight(n) : nullptr;
     const float kernels_w = weight ? std::floor((size.x - 2 * gap) * 0.26f) : 0.0f;
     const float in_w = std::floor((size.x - 2 * gap - kernels_w) * 0.45f);
     const float out_w = size.x - in_w - kernels_w - 2 * gap;
