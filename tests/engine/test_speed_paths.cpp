@@ -1,6 +1,7 @@
 // The engine's fast paths against independent loops: the GEMM helper on both sides of its
 // threading threshold, convolutions big enough to thread, max pooling's NaN rule, and the
-// lazily allocated parameter gradients (inference allocates none).
+// lazily allocated parameter gradients (inference allocates none) and Conv2d's cached Winograd
+// weights (never stale after params(), clone or training).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -18,6 +19,7 @@
 namespace cl {
 namespace {
 
+using testing::find_param;
 using testing::random_tensor;
 using testing::run_op;
 using testing::set_param;
@@ -220,6 +222,100 @@ TEST(WinogradInConv2d, PickedForLargeLayersAndMatchesLoops) {
                     ++checked;
                 }
     EXPECT_GT(checked, 2000);
+}
+
+// Conv2d's Winograd path with its cached weight transform, at odd sizes and channel counts
+// that are not multiples of 8: each forward is checked on every border cell and a sample of
+// the interior against the textbook loops, and the second forward runs from the cache.
+struct CachedWinogradCase {
+    const char* name;
+    int cin, cout, h, w, pad;
+};
+void PrintTo(const CachedWinogradCase& c, std::ostream* os) {
+    *os << c.name;
+}
+
+// Number of cells checked; fails the test at the first mismatch.
+int expect_conv_matches_loops(const Tensor& y, const Tensor& x, const Tensor& weight,
+                              const Tensor& bias, const Conv2dParams& params) {
+    int checked = 0;
+    const Shape& s = y.shape();
+    for (int co = 0; co < s.c; co += std::max(1, s.c / 5))
+        for (int oh = 0; oh < s.h; ++oh)
+            for (int ow = 0; ow < s.w; ++ow) {
+                const bool border = oh == 0 || ow == 0 || oh == s.h - 1 || ow == s.w - 1;
+                if (!border && (oh * 31 + ow * 17) % 41 != 0) continue;
+                const float want = conv2d_reference_at(x, weight, &bias, params, 0, co, oh, ow);
+                EXPECT_NEAR(y.at(0, co, oh, ow), want, 1e-4f * (1.0f + std::fabs(want)))
+                    << co << "," << oh << "," << ow;
+                if (std::fabs(y.at(0, co, oh, ow) - want) > 1e-4f * (1.0f + std::fabs(want)))
+                    return checked;
+                ++checked;
+            }
+    return checked;
+}
+
+class CachedWinogradVsLoops : public ::testing::TestWithParam<CachedWinogradCase> {};
+
+TEST_P(CachedWinogradVsLoops, MatchesLoopsTwice) {
+    const CachedWinogradCase c = GetParam();
+    const Conv2dParams params = conv(c.cout, 3).with_pad(c.pad);
+    auto op = make_conv2d(c.cin, params);
+    const Tensor x = random_tensor({1, c.cin, c.h, c.w}, 21);
+    const Tensor weight = random_tensor({c.cout, c.cin, 3, 3}, 22, -0.1f, 0.1f);
+    const Tensor bias = random_tensor({c.cout, 1, 1, 1}, 23);
+    set_param(*op, "weight", weight);
+    set_param(*op, "bias", bias);
+    const Tensor first = run_op(*op, x);
+    ASSERT_TRUE(winograd_worth_it(c.cin, c.cout, first.shape().h, first.shape().w));
+    EXPECT_GT(expect_conv_matches_loops(first, x, weight, bias, params), 100);
+    const Tensor second = run_op(*op, x);  // from the cached transform
+    EXPECT_TENSORS_CLOSE(second, first, 0.0f, 0.0f);
+}
+
+const CachedWinogradCase k_cached_winograd_cases[] = {
+    {"odd_pad1", 67, 69, 29, 31, 1},
+    {"odd_pad0", 67, 69, 31, 29, 0},
+    {"wide_odd_channels", 131, 133, 15, 17, 1},
+};
+
+INSTANTIATE_TEST_SUITE_P(CachedWinograd, CachedWinogradVsLoops,
+                         ::testing::ValuesIn(k_cached_winograd_cases),
+                         [](const ::testing::TestParamInfo<CachedWinogradCase>& info) {
+                             return std::string(info.param.name);
+                         });
+
+TEST(WinogradCache, NeverStale) {
+    // A weight written through params() after a cached forward must show in the next forward;
+    // a clone's edits must not reach the original; while training, writes through pointers kept
+    // from an earlier params() call (as the optimizer does) must show too.
+    const int cin = 67, cout = 69, h = 29, w = 31;
+    const Conv2dParams params = conv(cout, 3).with_pad(1);
+    auto op = make_conv2d(cin, params);
+    const Tensor x = random_tensor({1, cin, h, w}, 24);
+    Tensor weight = random_tensor({cout, cin, 3, 3}, 25, -0.1f, 0.1f);
+    const Tensor bias = random_tensor({cout, 1, 1, 1}, 26);
+    set_param(*op, "weight", weight);
+    set_param(*op, "bias", bias);
+    ASSERT_TRUE(winograd_worth_it(cin, cout, h, w));
+    const Tensor original = run_op(*op, x);
+
+    weight = random_tensor(weight.shape(), 27, -0.1f, 0.1f);
+    set_param(*op, "weight", weight);
+    EXPECT_GT(expect_conv_matches_loops(run_op(*op, x), x, weight, bias, params), 100);
+
+    const Tensor edited = run_op(*op, x);
+    auto copy = op->clone();
+    const Tensor other = random_tensor(weight.shape(), 28, -0.1f, 0.1f);
+    set_param(*copy, "weight", other);
+    EXPECT_GT(expect_conv_matches_loops(run_op(*copy, x), x, other, bias, params), 100);
+    EXPECT_TENSORS_CLOSE(run_op(*op, x), edited, 0.0f, 0.0f);
+
+    Tensor* kept = find_param(*op, "weight").value;
+    op->set_training(true);
+    run_op(*op, x);
+    std::copy(other.data(), other.data() + other.numel(), kept->data());
+    EXPECT_GT(expect_conv_matches_loops(run_op(*op, x), x, other, bias, params), 100);
 }
 
 TEST(LinearRowSplit, LargeMatrixVectorMatchesLoops) {

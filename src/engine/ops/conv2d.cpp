@@ -1,8 +1,10 @@
-// Conv2d: Winograd F(2x2,3x3) for 3x3 stride-1 layers with enough channels (winograd.cpp),
+// Conv2d: Winograd F(2x2,3x3) for 3x3 stride-1 layers with enough channels (winograd.cpp,
+// weights transformed once per inference and cached),
 // otherwise im2col + GEMM per sample, group and band of output rows (1x1 stride-1
 // convolutions skip im2col), bias fused; backward by the transposed GEMMs and col2im.
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "engine/error.h"
@@ -48,6 +50,46 @@ void add_bias(const float* bias, const GemmArgs& mm) {
         for (int j = 0; j < mm.n; ++j) row[j] += b;
     }
 }
+
+// Winograd-transformed weights U per group, made by the first inference forward. Any caller of
+// params() may write the weights, so params() and set_training() drop the cache, training never
+// uses it, and a copy (Op::clone) starts empty rather than sharing a stale one.
+class WinogradCache {
+public:
+    WinogradCache() = default;
+    WinogradCache(const WinogradCache& /*other*/) {}
+    WinogradCache& operator=(const WinogradCache& /*other*/) {
+        clear();
+        return *this;
+    }
+
+    void clear() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        groups_.reset();
+    }
+
+    using Groups = std::vector<std::vector<float>>;
+
+    // U of every group, transformed from `weight` [Cout, Cin/g, 3, 3] when not cached. Shared so
+    // that a clear() meanwhile cannot pull the buffers from under a running forward.
+    std::shared_ptr<const Groups> get(const float* weight, int groups, int cout_g, int cin_g) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!groups_) groups_ = transform(weight, groups, cout_g, cin_g);
+        return groups_;
+    }
+
+    static std::shared_ptr<const Groups> transform(const float* weight, int groups, int cout_g,
+                                                   int cin_g) {
+        auto u = std::make_shared<Groups>();
+        for (int g = 0; g < groups; ++g)  // [16][Cout/g][Cin/g] each
+            u->push_back(winograd_weights(weight + int64_t(g) * cout_g * cin_g * 9, cout_g, cin_g));
+        return u;
+    }
+
+private:
+    std::mutex mutex_;
+    std::shared_ptr<const Groups> groups_;
+};
 
 class Conv2dOp final : public Op {
 public:
@@ -166,7 +208,13 @@ public:
         }
     }
 
+    void set_training(bool training) override {
+        training_ = training;
+        winograd_cache_.clear();
+    }
+
     std::vector<NamedParam> params() override {
+        winograd_cache_.clear();  // the caller may write through the pointers
         std::vector<NamedParam> list;
         list.push_back({"weight", &weight_, &weight_grad_, true, 4});
         if (p_.bias) list.push_back({"bias", &bias_, &bias_grad_, true, 1});
@@ -205,14 +253,16 @@ private:
         s.out_w = win.out_w;
         const int64_t in_plane = int64_t(win.height) * win.width;
         const int64_t out_plane = int64_t(win.out_h) * win.out_w;
+        // While training the optimizer rewrites the weights between forwards without calling
+        // params(), so they are transformed afresh each time.
+        const std::shared_ptr<const WinogradCache::Groups> u =
+            training_ ? WinogradCache::transform(weight_.data(), p_.groups, cout_g, win.channels)
+                      : winograd_cache_.get(weight_.data(), p_.groups, cout_g, win.channels);
         for (int g = 0; g < p_.groups; ++g) {
-            // Transformed on every forward: the weights may have been edited since the last.
-            const std::vector<float> u = winograd_weights(
-                weight_.data() + int64_t(g) * cout_g * win.channels * 9, cout_g, win.channels);
             for (int n = 0; n < x.shape().n; ++n)
                 winograd_conv3x3(
-                    x.data() + (int64_t(n) * in_channels_ + g * win.channels) * in_plane, u.data(),
-                    p_.bias ? bias_.data() + g * cout_g : nullptr,
+                    x.data() + (int64_t(n) * in_channels_ + g * win.channels) * in_plane,
+                    (*u)[size_t(g)].data(), p_.bias ? bias_.data() + g * cout_g : nullptr,
                     output.data() + (int64_t(n) * p_.out_channels + g * cout_g) * out_plane, s);
         }
     }
@@ -238,6 +288,8 @@ private:
     Conv2dParams p_;
     std::string problem_;
     Tensor weight_, weight_grad_, bias_, bias_grad_;
+    bool training_ = false;
+    mutable WinogradCache winograd_cache_;
 };
 
 }  // namespace

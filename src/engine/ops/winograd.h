@@ -11,8 +11,8 @@ struct WinogradShape {  // one sample and one group
     int cin = 1, cout = 1, height = 1, width = 1, pad = 0, out_h = 1, out_w = 1;
 };
 
-// Whether the transforms pay for themselves: enough channels and enough output pixels per
-// channel pair (the weight transform is redone on every forward).
+// Whether the transforms pay for themselves: enough channels and enough tiles of output (Conv2d
+// transforms the weights once and caches them, so that cost is not counted).
 bool winograd_worth_it(int cin, int cout, int out_h, int out_w);
 
 // weight [cout, cin, 3, 3] -> U [16][cout][cin], U = G g G^T per channel pair.
