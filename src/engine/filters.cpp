@@ -5,13 +5,6 @@
 
 namespace cl {
 
-const Tensor* node_weight(const Node& node) {
-    if (!node.op) return nullptr;
-    for (const NamedParam& p : node.op->params())
-        if (p.name == "weight") return p.value;
-    return nullptr;
-}
-
 Tensor filters_for_input(const Tensor& weight, int input_channel) {
     const Shape& s = weight.shape();
     CL_ASSERT(input_channel >= 0 && input_channel < s.c);

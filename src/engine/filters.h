@@ -7,9 +7,6 @@
 
 namespace cl {
 
-// The node's "weight" parameter; nullptr for a node without one (input, ReLU, pooling, ...).
-const Tensor* node_weight(const Node& node);
-
 // weight [O, I/groups, K, K] -> [1, O, K, K]: every filter's slice for one input channel.
 Tensor filters_for_input(const Tensor& weight, int input_channel);
 

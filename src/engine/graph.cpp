@@ -131,10 +131,17 @@ std::vector<GraphParam> Graph::params() {
     return all;
 }
 
+const Tensor* Node::param(const std::string& param_name) const {
+    if (!op) return nullptr;
+    for (const NamedParam& p : op->read_params())
+        if (p.name == param_name) return p.value;
+    return nullptr;
+}
+
 int64_t Graph::param_count() const {
     int64_t total = 0;
     for (const Node& node : nodes_)
-        for (const NamedParam& p : node.op->params())
+        for (const NamedParam& p : node.op->read_params())
             if (p.trainable) total += p.value->numel();
     return total;
 }

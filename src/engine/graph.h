@@ -18,6 +18,8 @@ struct Node {
     std::unique_ptr<Op> op;
     std::vector<int> inputs;  // indices of earlier nodes
     Shape shape;              // output shape for batch 1
+    // The op's parameter `name` ("weight", "bias"), for reading; nullptr when there is none.
+    const Tensor* param(const std::string& param_name) const;
 };
 
 // Cancellation hook, checked between nodes: return false to stop.

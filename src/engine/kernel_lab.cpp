@@ -146,22 +146,18 @@ const Node* conv_node(const Graph& graph, const std::string& name) {
     const Node& node = graph.node(index);
     return node.op && node.op->kind() == OpKind::Conv2d ? &node : nullptr;
 }
-const Tensor* conv_param(const Node& node, const char* which) {
-    for (const NamedParam& p : node.op->params())
-        if (p.name == which) return p.value;
-    return nullptr;
-}
+
 }  // namespace
 
 int conv_filter_count(const Graph& graph, const std::string& node) {
     const Node* n = conv_node(graph, node);
-    const Tensor* weight = n ? conv_param(*n, "weight") : nullptr;
+    const Tensor* weight = n ? n->param("weight") : nullptr;
     return weight ? weight->shape().n : 0;
 }
 
 LearnedFilter conv_filter(const Graph& graph, const std::string& node, int index) {
     const Node* n = conv_node(graph, node);
-    const Tensor* weight = n ? conv_param(*n, "weight") : nullptr;  // [O,C,K,K]
+    const Tensor* weight = n ? n->param("weight") : nullptr;  // [O,C,K,K]
     if (!weight) throw Error(graph.name() + ": no convolution named '" + node + "'");
     const Shape& s = weight->shape();
     if (index < 0 || index >= s.n)
@@ -172,7 +168,7 @@ LearnedFilter conv_filter(const Graph& graph, const std::string& node, int index
     f.k = s.h;
     const int64_t per = int64_t(s.c) * s.h * s.w;
     f.weights.assign(weight->data() + index * per, weight->data() + (index + 1) * per);
-    const Tensor* bias = conv_param(*n, "bias");
+    const Tensor* bias = n->param("bias");
     f.bias = bias ? (*bias)[index] : 0.0f;
     return f;
 }

@@ -40,7 +40,7 @@ bool is_elementwise(OpKind k) {
 }
 
 bool has_bias(const Node& node) {
-    for (const NamedParam& p : node.op->params())
+    for (const NamedParam& p : node.op->read_params())
         if (p.name == "bias" && p.trainable) return true;
     return false;
 }

@@ -43,7 +43,7 @@ std::string output_formula(const LayerGeometry& g, const Shape& in, const Shape&
 std::string param_formula(const Node& node, int64_t params) {
     const Tensor* weight = nullptr;
     bool bias = false;
-    for (const NamedParam& p : node.op->params()) {
+    for (const NamedParam& p : node.op->read_params()) {
         if (p.name == "weight") weight = p.value;
         if (p.name == "bias" && p.trainable) bias = true;
     }
@@ -160,7 +160,7 @@ ModelSummary summarize(const Graph& graph) {
             for (const Shape& in : inputs) row.in_channels += in.c;
         }
         row.out_channels = node.shape.c;
-        for (const NamedParam& p : node.op->params()) {
+        for (const NamedParam& p : node.op->read_params()) {
             s.weight_bytes += p.value->numel() * int64_t(sizeof(float));
             if (!p.trainable) continue;
             (p.name == "bias" ? row.bias_params : row.weight_params) += p.value->numel();

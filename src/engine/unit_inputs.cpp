@@ -13,11 +13,6 @@
 namespace cl {
 
 namespace {
-const Tensor* find_param(const Graph& graph, int node, const char* name) {
-    for (const NamedParam& p : graph.node(node).op->params())
-        if (p.name == name) return p.value;
-    return nullptr;
-}
 
 // Layers whose unit (c, y, x) reads only unit (c, y, x) of each input.
 bool one_to_one(OpKind k) {
@@ -61,7 +56,7 @@ UnitRegion feeding_units(const Graph& graph, const UnitRegion& outputs) {
     const OpKind k = n.op->kind();
     switch (k) {
         case OpKind::Conv2d: {
-            const Tensor* weight = find_param(graph, outputs.node, "weight");
+            const Tensor* weight = graph.node(outputs.node).param("weight");
             CL_ASSERT(weight != nullptr);
             // weight [Cout, Cin/groups, K, K]: a unit reads every input channel of its group
             const int cin_g = weight->shape().c;
@@ -120,7 +115,7 @@ bool has_dot_product(const Graph& graph, int node) {
     const Node& n = graph.node(node);
     if (!n.op || n.inputs.empty()) return false;
     const OpKind k = n.op->kind();
-    return (k == OpKind::Conv2d || k == OpKind::Linear) && find_param(graph, node, "weight");
+    return (k == OpKind::Conv2d || k == OpKind::Linear) && graph.node(node).param("weight");
 }
 
 UnitDotProduct unit_dot_product(const Graph& graph, const Activations& activations, int node,
@@ -134,8 +129,8 @@ UnitDotProduct unit_dot_product(const Graph& graph, const Activations& activatio
         throw Error(n.name + ": the activations of its input are missing");
     const Tensor& input = activations.outputs[size_t(src)];
     const Shape in = input.shape();
-    const Tensor& weight = *find_param(graph, node, "weight");
-    const Tensor* bias = find_param(graph, node, "bias");
+    const Tensor& weight = *graph.node(node).param("weight");
+    const Tensor* bias = graph.node(node).param("bias");
 
     UnitDotProduct dot;
     dot.input_node = src;

@@ -23,11 +23,11 @@ TEST(Filters, SliceForOneInputChannelKeepsEveryFilterInOrder) {
 
 TEST(Filters, NodeWeightIsTheConvolutionsAndNothingForAReLU) {
     const Graph g = zoo_build("lenet5");
-    const Tensor* conv1 = node_weight(g.node(g.find("conv1")));
+    const Tensor* conv1 = g.node(g.find("conv1")).param("weight");
     ASSERT_NE(conv1, nullptr);
     EXPECT_EQ(conv1->shape(), (Shape{6, 1, 5, 5}));
-    EXPECT_EQ(node_weight(g.node(g.find("relu1"))), nullptr);
-    EXPECT_EQ(node_weight(g.node(0)), nullptr);  // the input
+    EXPECT_EQ(g.node(g.find("relu1")).param("weight"), nullptr);
+    EXPECT_EQ(g.node(0).param("weight"), nullptr);  // the input
 }
 
 }  // namespace cl

@@ -269,7 +269,7 @@ void FeatureMapsView::draw_maps(AppState& state, const Snapshot& snapshot, Textu
     same_line_if_fits(checkbox_width("Pixel grid"));
     ImGui::Checkbox("Pixel grid", &fm.pixel_grid);
     const int conv = filters_node(graph, node);
-    const Tensor* weight = conv >= 0 ? node_weight(graph.node(conv)) : nullptr;
+    const Tensor* weight = conv >= 0 ? graph.node(conv).param("weight") : nullptr;
     if (weight) {
         same_line_if_fits(checkbox_width("Filters"));
         ImGui::Checkbox("Filters", &fm.show_filters);

@@ -30,7 +30,7 @@ namespace {
 std::string mac_formula(const Graph& graph, int node, const LayerSummary& l) {
     const Node& n = graph.node(node);
     if (n.op->kind() == OpKind::Conv2d) {
-        for (const NamedParam& p : n.op->params()) {
+        for (const NamedParam& p : n.op->read_params()) {
             if (p.name != "weight") continue;
             const Shape& w = p.value->shape();  // [Cout, Cin/groups, K, K]
             const int64_t v = int64_t(l.output.h) * l.output.w * w.h * w.w * w.c * w.n;

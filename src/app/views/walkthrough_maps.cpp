@@ -210,7 +210,7 @@ void WalkthroughView::draw_maps(AppState& state, const Snapshot& snapshot, Textu
     }
     const int in_node = n.inputs[0];
     const Tensor& in = snapshot.activations.outputs[size_t(in_node)];
-    const Tensor* weight = n.op->kind() == OpKind::Conv2d ? node_weight(n) : nullptr;
+    const Tensor* weight = n.op->kind() == OpKind::Conv2d ? n.param("weight") : nullptr;
     const float kernels_w = weight ? std::floor((size.x - 2 * gap) * 0.26f) : 0.0f;
     const float in_w = std::floor((size.x - 2 * gap - kernels_w) * 0.45f);
     const float out_w = size.x - in_w - kernels_w - 2 * gap;

@@ -215,10 +215,11 @@ public:
 
     std::vector<NamedParam> params() override {
         winograd_cache_.clear();  // the caller may write through the pointers
-        std::vector<NamedParam> list;
-        list.push_back({"weight", &weight_, &weight_grad_, true, 4});
-        if (p_.bias) list.push_back({"bias", &bias_, &bias_grad_, true, 1});
-        return list;
+        return param_list();
+    }
+
+    std::vector<NamedParam> read_params() const override {
+        return const_cast<Conv2dOp*>(this)->param_list();  // the cache stays valid
     }
 
     LayerGeometry geometry() const override {
@@ -235,6 +236,13 @@ public:
     }
 
 private:
+    std::vector<NamedParam> param_list() {
+        std::vector<NamedParam> list;
+        list.push_back({"weight", &weight_, &weight_grad_, true, 4});
+        if (p_.bias) list.push_back({"bias", &bias_, &bias_grad_, true, 1});
+        return list;
+    }
+
     // 3x3 stride-1 convolutions with enough channels and pixels: Winograd F(2x2, 3x3).
     bool winograd(const ConvWindow& win) const {
         return p_.kernel == 3 && p_.stride == 1 && p_.dilation == 1 &&

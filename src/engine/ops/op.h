@@ -142,7 +142,14 @@ public:
     // Dropout and BatchNorm behave differently while training.
     virtual void set_training(bool training) { (void)training; }
 
+    // The parameters, for training, loading and surgery: the caller may write through the
+    // pointers, so an op drops anything it derived from them (Conv2d's Winograd weights).
     virtual std::vector<NamedParam> params() { return {}; }
+    // The same list for reading only (summaries, the views' filter pictures): derived data
+    // survives, so a view drawing filters every frame costs the engine nothing.
+    virtual std::vector<NamedParam> read_params() const {
+        return const_cast<Op*>(this)->params();  // ops without derived data: the same list
+    }
     virtual LayerGeometry geometry() const { return {}; }
     // Multiply-accumulates of one forward pass for these shapes (0 where the op has none).
     virtual int64_t macs(const std::vector<Shape>& inputs, const Shape& output) const {
