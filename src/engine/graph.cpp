@@ -3,6 +3,7 @@
 #include "engine/graph.h"
 
 #include <chrono>
+#include <limits>
 
 #include "engine/error.h"
 
@@ -27,6 +28,23 @@ private:
     Shape shape_;
 };
 }  // namespace
+
+Graph::Graph(Graph&& other) noexcept
+    : name_(std::move(other.name_)),
+      nodes_(std::move(other.nodes_)),
+      arena_(std::move(other.arena_)) {
+    other.arena_ = std::make_unique<ActivationArena>();
+}
+
+Graph& Graph::operator=(Graph&& other) noexcept {
+    if (this != &other) {
+        name_ = std::move(other.name_);
+        nodes_ = std::move(other.nodes_);
+        arena_ = std::move(other.arena_);
+        other.arena_ = std::make_unique<ActivationArena>();
+    }
+    return *this;
+}
 
 int Graph::add_input(std::string name, Shape shape) {
     if (!nodes_.empty()) throw Error(name_ + ": the input must be the first node");
@@ -95,11 +113,18 @@ Activations Graph::forward(const Tensor& input, const RunControl& control) const
         throw Error(name_ + ": expects input " + expected.chw() + ", got " + got.chw());
 
     using Clock = std::chrono::steady_clock;
+    const int batch = got.n;
+    std::vector<Shape> shapes;  // nodes 1.. (the input is kept as given, not copied)
+    for (int i = 1; i < size(); ++i) {
+        Shape s = nodes_[size_t(i)].shape;
+        s.n = batch;
+        shapes.push_back(s);
+    }
+    std::vector<Tensor> outputs = arena_->acquire(shapes);
     Activations acts;
     acts.outputs.resize(nodes_.size());
     acts.millis.assign(nodes_.size(), 0.0);
     acts.outputs[0] = input;
-    const int batch = got.n;
     for (int i = 1; i < size(); ++i) {
         if (control.keep_going && !control.keep_going(i, size())) {
             acts.cancelled = true;
@@ -108,16 +133,11 @@ Activations Graph::forward(const Tensor& input, const RunControl& control) const
         const Node& node = nodes_[size_t(i)];
         const auto start = Clock::now();
         std::vector<const Tensor*> inputs;
-        std::vector<Shape> shapes;
-        for (int j : node.inputs) {
-            inputs.push_back(&acts.outputs[size_t(j)]);
-            shapes.push_back(acts.outputs[size_t(j)].shape());
-        }
-        Shape out_shape = node.shape;
-        out_shape.n = batch;
-        Tensor out = Tensor::zeros(out_shape);
+        for (int j : node.inputs) inputs.push_back(&acts.outputs[size_t(j)]);
+        Tensor& out = acts.outputs[size_t(i)];
+        out = std::move(outputs[size_t(i - 1)]);
+        if (control.poison_outputs) out.fill(std::numeric_limits<float>::quiet_NaN());
         node.op->forward(inputs, out);
-        acts.outputs[size_t(i)] = std::move(out);
         acts.millis[size_t(i)] =
             std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     }

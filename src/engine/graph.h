@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/activation_arena.h"
 #include "engine/ops/op.h"
 #include "engine/tensor.h"
 
@@ -22,12 +23,17 @@ struct Node {
     const Tensor* param(const std::string& param_name) const;
 };
 
-// Cancellation hook, checked between nodes: return false to stop.
 struct RunControl {
+    // Cancellation hook, checked between nodes: return false to stop.
     std::function<bool(int done, int total)> keep_going;
+    // Tests: fill every output with NaN before its op runs, proving that each op writes all of
+    // its output (outputs come from a reused arena, not zero-filled).
+    bool poison_outputs = false;
 };
 
-struct Activations {              // immutable once returned; nothing is recycled
+// Immutable once returned: the arena recycles a pass's memory only after every tensor of it
+// (views included) is gone.
+struct Activations {
     std::vector<Tensor> outputs;  // outputs[i] belongs to graph.nodes()[i]
     std::vector<double> millis;   // per node wall time
     bool cancelled = false;
@@ -42,9 +48,10 @@ struct GraphParam {
 
 class Graph {
 public:
-    explicit Graph(std::string name = "graph") : name_(std::move(name)) {}
-    Graph(Graph&&) = default;
-    Graph& operator=(Graph&&) = default;
+    explicit Graph(std::string name = "graph")
+        : name_(std::move(name)), arena_(std::make_unique<ActivationArena>()) {}
+    Graph(Graph&& other) noexcept;
+    Graph& operator=(Graph&& other) noexcept;
 
     int add_input(std::string name, Shape shape);
     // Infers the shape now; throws cl::Error naming the node when inputs do not fit.
@@ -74,6 +81,8 @@ public:
 private:
     std::string name_;
     std::vector<Node> nodes_;
+    // Where forward() puts the outputs; never null (a moved-from graph gets an empty one).
+    std::unique_ptr<ActivationArena> arena_;
 };
 
 }  // namespace cl

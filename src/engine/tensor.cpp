@@ -47,6 +47,15 @@ Tensor Tensor::from_vector(Shape shape, const std::vector<float>& values) {
     return t;
 }
 
+Tensor Tensor::view_of(std::shared_ptr<float[]> storage, int64_t offset, Shape shape) {
+    CL_ASSERT(storage != nullptr && offset >= 0);
+    Tensor t;
+    t.storage_ = std::move(storage);
+    t.offset_ = offset;
+    t.shape_ = shape;
+    return t;
+}
+
 Tensor Tensor::plane(int n, int c) const {
     CL_ASSERT(n >= 0 && n < shape_.n && c >= 0 && c < shape_.c);
     Tensor t = *this;

@@ -31,6 +31,9 @@ public:
     static Tensor zeros(Shape shape);
     static Tensor filled(Shape shape, float value);
     static Tensor from_vector(Shape shape, const std::vector<float>& values);
+    // A tensor over storage someone else laid out (ActivationArena): `offset` floats in,
+    // values as they are (not zeroed).
+    static Tensor view_of(std::shared_ptr<float[]> storage, int64_t offset, Shape shape);
 
     const Shape& shape() const { return shape_; }
     int64_t numel() const { return shape_.numel(); }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -18,7 +19,8 @@ namespace cl::testing {
 inline Tensor run_op(const Op& op, const std::vector<const Tensor*>& inputs) {
     std::vector<Shape> shapes;
     for (const Tensor* t : inputs) shapes.push_back(t->shape());
-    Tensor out = Tensor::zeros(op.infer_shape(shapes));
+    // NaN, as outputs come from a reused arena in a graph: the op must write every value.
+    Tensor out = Tensor::filled(op.infer_shape(shapes), std::numeric_limits<float>::quiet_NaN());
     op.forward(inputs, out);
     return out;
 }

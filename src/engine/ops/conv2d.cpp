@@ -12,6 +12,7 @@
 #include "engine/ops/im2col.h"
 #include "engine/ops/op.h"
 #include "engine/ops/op_common.h"
+#include "engine/ops/scratch.h"
 #include "engine/ops/winograd.h"
 
 namespace cl {
@@ -139,9 +140,10 @@ public:
         // Output rows per GEMM: the column buffer of one band stays about cache-sized.
         const int band =
             std::clamp(int(k_column_budget / (int64_t(kdim) * win.out_w)), 1, win.out_h);
-        // Uninitialised: im2col writes every cell, and small layers skip a zero-fill this way.
-        std::unique_ptr<float[]> columns(direct() ? nullptr
-                                                  : new float[size_t(kdim) * band * win.out_w]);
+        // Uninitialised: im2col writes every cell. Kept per thread (ops/scratch.h).
+        float* columns =
+            direct() ? nullptr
+                     : thread_scratch(ScratchSlot::Im2colColumns, size_t(kdim) * band * win.out_w);
         for (int n = 0; n < x.shape().n; ++n) {
             for (int g = 0; g < p_.groups; ++g) {
                 const float* src =
@@ -149,7 +151,7 @@ public:
                 float* dst = output.data() + (int64_t(n) * p_.out_channels + g * cout_g) * spatial;
                 for (int oh = 0; oh < win.out_h; oh += band) {
                     const int rows = std::min(band, win.out_h - oh);
-                    if (!direct()) im2col_rows(src, win, oh, oh + rows, columns.get());
+                    if (!direct()) im2col_rows(src, win, oh, oh + rows, columns);
                     // [Cout/g, Cin/g*K*K] x [Cin/g*K*K, rows*OW] -> columns of [Cout/g, OH*OW]
                     GemmArgs mm;
                     mm.m = cout_g;
@@ -158,7 +160,7 @@ public:
                     mm.a = weight_.data() + int64_t(g) * cout_g * kdim;
                     mm.lda = kdim;
                     // A 1x1 stride-1 input is its own column matrix, rows of H*W = OH*OW.
-                    mm.b = direct() ? src + int64_t(oh) * win.out_w : columns.get();
+                    mm.b = direct() ? src + int64_t(oh) * win.out_w : columns;
                     mm.ldb = direct() ? spatial : mm.n;
                     mm.c = dst + int64_t(oh) * win.out_w;
                     mm.ldc = spatial;

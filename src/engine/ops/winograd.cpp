@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "engine/ops/gemm.h"
+#include "engine/ops/scratch.h"
 
 namespace cl {
 
@@ -67,21 +68,6 @@ void for_each_tile_run(int tiles_w, int first, int count, F f) {
         f(tile / tiles_w, tile % tiles_w, n, done);
         done += n;
     }
-}
-
-// The calling thread's workspace of at least `floats`, kept between calls. Allocating V and M
-// (up to 8 MB) afresh on every call made malloc map and unmap them, and the page faults cost
-// ResNet-18 more than Winograd saved (28 -> 32 ms); kept per thread (OpenMP's threads persist),
-// the memory is bounded by k_block_floats per thread. The one piece of mutable state outside a
-// call, and it holds no result: every call overwrites what it reads.
-float* thread_workspace(size_t floats) {
-    thread_local std::unique_ptr<float[]> buffer;
-    thread_local size_t size = 0;
-    if (size < floats) {
-        buffer.reset(new float[floats]);
-        size = floats;
-    }
-    return buffer.get();
 }
 
 // Floats of scratch the transforms need per thread.
@@ -199,7 +185,8 @@ void winograd_conv3x3(const float* x, const float* u, const float* bias, float* 
     {
         // Per thread: V [16][cin][block], M [16][cout][block] and the transforms' rows.
         const size_t v_floats = size_t(16) * s.cin * block, m_floats = size_t(16) * s.cout * block;
-        float* v = thread_workspace(v_floats + m_floats + size_t(scratch_floats(tiles_w)));
+        float* v = thread_scratch(ScratchSlot::WinogradTransforms,
+                                  v_floats + m_floats + size_t(scratch_floats(tiles_w)));
         float* m = v + v_floats;
         float* scratch = m + m_floats;
 #pragma omp for schedule(dynamic)
