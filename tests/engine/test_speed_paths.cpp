@@ -346,6 +346,11 @@ TEST(MaxPoolFastPath, NanInAWindowGivesNan) {
     const Tensor y = run_op(*op, x);
     EXPECT_EQ(y[0], 5.0f);
     EXPECT_TRUE(std::isnan(y[1]));
+    for (int corner = 0; corner < 4; ++corner) {  // whichever of the four cells holds it
+        Tensor z = Tensor::filled({1, 1, 2, 2}, 1.0f);
+        z[corner] = std::numeric_limits<float>::quiet_NaN();
+        EXPECT_TRUE(std::isnan(run_op(*op, z)[0])) << corner;
+    }
 }
 
 TEST(MaxPoolFastPath, NegativeInfinityAndLargeInputs) {

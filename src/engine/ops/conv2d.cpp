@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/error.h"
+#include "engine/ops/direct_conv.h"
 #include "engine/ops/gemm.h"
 #include "engine/ops/im2col.h"
 #include "engine/ops/op.h"
@@ -133,6 +134,10 @@ public:
         const int kdim = win.channels * p_.kernel * p_.kernel;
         const int spatial = win.out_h * win.out_w;
         const int64_t plane = int64_t(win.height) * win.width;
+        if (direct_kernel(win)) {
+            forward_direct(x, win, output);
+            return;
+        }
         if (winograd(win)) {
             forward_winograd(x, win, output);
             return;
@@ -249,6 +254,35 @@ private:
     bool winograd(const ConvWindow& win) const {
         return p_.kernel == 3 && p_.stride == 1 && p_.dilation == 1 &&
                winograd_worth_it(win.channels, p_.out_channels / p_.groups, win.out_h, win.out_w);
+    }
+
+    // Stride-1 layers with few channels (LeNet-5, TinyVGG): the register-blocked direct loops.
+    bool direct_kernel(const ConvWindow& win) const {
+        return p_.stride == 1 && p_.dilation == 1 && p_.kernel > 1 &&
+               direct_conv_worth_it(win.channels, p_.out_channels / p_.groups, p_.kernel,
+                                    win.out_w);
+    }
+
+    void forward_direct(const Tensor& x, const ConvWindow& win, Tensor& output) const {
+        const int cout_g = p_.out_channels / p_.groups;
+        DirectConvShape s;
+        s.cin = win.channels;
+        s.cout = cout_g;
+        s.height = win.height;
+        s.width = win.width;
+        s.kernel = p_.kernel;
+        s.pad = p_.pad;
+        s.out_h = win.out_h;
+        s.out_w = win.out_w;
+        const int64_t in_plane = int64_t(win.height) * win.width;
+        const int64_t out_plane = int64_t(win.out_h) * win.out_w;
+        for (int n = 0; n < x.shape().n; ++n)
+            for (int g = 0; g < p_.groups; ++g)
+                direct_conv(
+                    x.data() + (int64_t(n) * in_channels_ + g * win.channels) * in_plane,
+                    weight_.data() + int64_t(g) * cout_g * win.channels * p_.kernel * p_.kernel,
+                    p_.bias ? bias_.data() + g * cout_g : nullptr,
+                    output.data() + (int64_t(n) * p_.out_channels + g * cout_g) * out_plane, s);
     }
 
     void forward_winograd(const Tensor& x, const ConvWindow& win, Tensor& output) const {
