@@ -87,14 +87,13 @@ TEST(DirectConvInConv2d, PickedForFewChannelsWithGroupsAndABatch) {
     const Tensor bias = random_tensor({12, 1, 1, 1}, 26);
     set_param(*op, "weight", weight);
     set_param(*op, "bias", bias);
-    EXPECT_TENSORS_CLOSE(run_op(*op, x), conv2d_reference(x, weight, &bias, params), 1e-4f,
-                         1e-4f);
+    EXPECT_TENSORS_CLOSE(run_op(*op, x), conv2d_reference(x, weight, &bias, params), 1e-4f, 1e-4f);
 }
 
 TEST(DirectConvRule, NarrowRowsAndManyChannelsGoElsewhere) {
-    EXPECT_TRUE(direct_conv_worth_it(10, 10, 3, 60));  // TinyVGG
-    EXPECT_TRUE(direct_conv_worth_it(6, 16, 5, 10));   // LeNet conv2
-    EXPECT_FALSE(direct_conv_worth_it(6, 16, 5, 7));   // narrower than a vector
+    EXPECT_TRUE(direct_conv_worth_it(10, 10, 3, 60));   // TinyVGG
+    EXPECT_TRUE(direct_conv_worth_it(6, 16, 5, 10));    // LeNet conv2
+    EXPECT_FALSE(direct_conv_worth_it(6, 16, 5, 7));    // narrower than a vector
     EXPECT_FALSE(direct_conv_worth_it(64, 64, 3, 56));  // GEMM / Winograd territory
 }
 

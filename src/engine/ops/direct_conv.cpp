@@ -1,6 +1,6 @@
 // The register-blocked loops: CB output channels x 8*NV pixels of one output row accumulate
-// in vector registers (CB broadcasts and FMAs per input vector loaded). A padded layer is first copied into a zero-bordered scratch image so that
-// the inner loops have no bounds checks.
+// in vector registers (CB broadcasts and FMAs per input vector loaded). A padded layer is first
+// copied into a zero-bordered scratch image so that the inner loops have no bounds checks.
 #include "engine/ops/direct_conv.h"
 
 #include <algorithm>
@@ -14,7 +14,7 @@ namespace cl {
 
 namespace {
 
-constexpr int k_max_block = 6;               // output channels per register block
+constexpr int k_max_block = 6;                // output channels per register block
 constexpr int k_max_channel_pairs = 16 * 16;  // cin x cout up to which direct wins (measured)
 
 struct Image {  // the (padded) input of one sample and group
@@ -90,12 +90,18 @@ template <typename V, int NV>
 void conv_row_block(int channels, const Image& in, const float* w, const float* bias, float* out,
                     const DirectConvShape& s, int oy) {
     switch (channels) {
-        case 1: return conv_row<V, 1, NV>(in, w, bias, out, s, oy);
-        case 2: return conv_row<V, 2, NV>(in, w, bias, out, s, oy);
-        case 3: return conv_row<V, 3, NV>(in, w, bias, out, s, oy);
-        case 4: return conv_row<V, 4, NV>(in, w, bias, out, s, oy);
-        case 5: return conv_row<V, 5, NV>(in, w, bias, out, s, oy);
-        default: return conv_row<V, 6, NV>(in, w, bias, out, s, oy);
+        case 1:
+            return conv_row<V, 1, NV>(in, w, bias, out, s, oy);
+        case 2:
+            return conv_row<V, 2, NV>(in, w, bias, out, s, oy);
+        case 3:
+            return conv_row<V, 3, NV>(in, w, bias, out, s, oy);
+        case 4:
+            return conv_row<V, 4, NV>(in, w, bias, out, s, oy);
+        case 5:
+            return conv_row<V, 5, NV>(in, w, bias, out, s, oy);
+        default:
+            return conv_row<V, 6, NV>(in, w, bias, out, s, oy);
     }
 }
 
