@@ -12,6 +12,7 @@
 #include "engine/ops/gemm.h"
 #include "engine/ops/im2col.h"
 #include "engine/ops/op.h"
+#include "engine/ops/winograd.h"
 #include "engine/threading.h"
 
 namespace cl {
@@ -42,6 +43,7 @@ const ConvShape k_shapes[] = {
     {"resnet18/conv1", 3, 224, 224, shape(64, 7, 2, 3)},
     {"resnet18/layer1_3x3", 64, 56, 56, shape(64, 3, 1, 1)},
     {"resnet18/layer2_3x3_s2", 64, 56, 56, shape(128, 3, 2, 1)},
+    {"resnet18/layer2_3x3", 128, 28, 28, shape(128, 3, 1, 1)},
     {"resnet18/layer3_3x3", 256, 14, 14, shape(256, 3, 1, 1)},
     {"resnet18/layer4_3x3", 512, 7, 7, shape(512, 3, 1, 1)},
     {"googlenet/3a_1x1", 192, 28, 28, shape(64, 1, 1, 0)},
@@ -77,7 +79,7 @@ void bench_conv(benchmark::State& state, const ConvShape& c) {
 }
 
 // The same 3x3 stride-1 layer through im2col + GEMM in bands, which Conv2d runs where it does
-// not pick Winograd: the A/B for winograd_worth_it.
+// not pick Winograd: the A/B for winograd_tile_for.
 void bench_im2col(benchmark::State& state, const ConvShape& c) {
     set_thread_count(int(state.range(0)));
     const Conv2dParams& p = c.params;
@@ -117,6 +119,34 @@ void bench_im2col(benchmark::State& state, const ConvShape& c) {
         benchmark::ClobberMemory();
     }
     const double gflop = 2.0 * double(p.out_channels) * kdim * cols * 1e-9;
+    state.counters["GFLOP"] =
+        benchmark::Counter(gflop, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// The same 3x3 stride-1 layer through Winograd F(tile x tile, 3x3) with the weights transformed
+// beforehand (as Conv2d caches them), whichever tile Conv2d would pick: the A/B for the tiles.
+void bench_winograd(benchmark::State& state, const ConvShape& c, int tile) {
+    set_thread_count(int(state.range(0)));
+    const Conv2dParams& p = c.params;
+    WinogradShape s;
+    s.cin = c.cin;
+    s.cout = p.out_channels;
+    s.height = c.h;
+    s.width = c.w;
+    s.pad = p.pad;
+    s.out_h = conv_output_size(c.h, 3, 1, p.pad);
+    s.out_w = conv_output_size(c.w, 3, 1, p.pad);
+    s.tile = tile;
+    const Tensor x = random_tensor({1, c.cin, c.h, c.w}, 1);
+    const Tensor w = random_tensor({p.out_channels, c.cin, 3, 3}, 7);
+    const std::vector<float> u = winograd_weights(w.data(), s.cout, s.cin, tile);
+    Tensor out = Tensor::zeros({1, s.cout, s.out_h, s.out_w});
+    for (auto _ : state) {
+        winograd_conv3x3(x.data(), u.data(), nullptr, out.data(), s);
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+    }
+    const double gflop = 2.0 * double(s.cout) * s.cin * 9 * s.out_h * s.out_w * 1e-9;
     state.counters["GFLOP"] =
         benchmark::Counter(gflop, benchmark::Counter::kIsIterationInvariantRate);
 }
@@ -197,6 +227,17 @@ void register_all() {
                 ->Arg(2)
                 ->Unit(benchmark::kMillisecond)
                 ->UseRealTime();
+    for (const ConvShape& c : k_shapes)
+        if (c.params.kernel == 3 && c.params.stride == 1)
+            for (int tile : {2, 4})
+                benchmark::RegisterBenchmark(
+                    (std::string(c.name) + "/winograd" + std::to_string(tile)).c_str(),
+                    bench_winograd, c, tile)
+                    ->ArgName("threads")
+                    ->Arg(1)
+                    ->Arg(2)
+                    ->Unit(benchmark::kMillisecond)
+                    ->UseRealTime();
 }
 
 }  // namespace cl

@@ -80,6 +80,14 @@ const GemmCase k_gemm_cases[] = {
     // Above k_min_parallel_macs: Eigen's threaded product.
     {"threaded", 64, 300, 260, 0, false},
     {"threaded_strided_accumulate", 65, 301, 259, 5, true},
+    // Few columns (2-4 vectors, the last shifted left to end at n): rows not a multiple of the
+    // rows per step, n just above and below a vector boundary, serial and threaded.
+    {"few_columns_49_resnet_layer4", 37, 49, 200, 0, false},
+    {"few_columns_49_strided_accumulate", 29, 49, 131, 7, true},
+    {"few_columns_exactly_two_vectors", 19, 32, 64, 0, true},
+    {"few_columns_33", 23, 33, 70, 2, false},
+    {"few_columns_64_threaded", 512, 64, 600, 1, true},
+    {"few_columns_17_eigen", 40, 17, 100, 0, true},
 };
 
 INSTANTIATE_TEST_SUITE_P(Gemm, GemmVsLoops, ::testing::ValuesIn(k_gemm_cases),
@@ -137,9 +145,9 @@ INSTANTIATE_TEST_SUITE_P(Conv2d, ConvAtThreadCounts, ::testing::ValuesIn(k_threa
                              return std::string(info.param.name);
                          });
 
-// Winograd F(2x2,3x3) called directly (below the size where Conv2d picks it), against the
-// textbook loops: odd and even sizes (partial edge tiles), padding 0/1/2, channels that are
-// not multiples of 8, outputs of 1x1, and at 1 and 2 threads.
+// Winograd F(2x2,3x3) and F(4x4,3x3) called directly (below the size where Conv2d picks them),
+// against the textbook loops: odd and even sizes (partial edge tiles), padding 0/1/2, channels
+// that are not multiples of 8, outputs of 1x1, and at 1, 2 and 4 threads.
 struct WinogradCase {
     const char* name;
     int cin, cout, h, w, pad;
@@ -165,13 +173,17 @@ TEST_P(WinogradVsLoops, MatchesLoops) {
     s.pad = c.pad;
     s.out_h = expected.shape().h;
     s.out_w = expected.shape().w;
-    const std::vector<float> u = winograd_weights(weight.data(), c.cout, c.cin);
     const int saved = thread_count();
-    for (int threads : {1, 2, 4}) {  // 4: more blocks than tiles can fill on 2 cores
-        set_thread_count(threads);
-        Tensor out = Tensor::filled(expected.shape(), 123.0f);  // every cell must be written
-        winograd_conv3x3(x.data(), u.data(), c.bias ? bias.data() : nullptr, out.data(), s);
-        EXPECT_TENSORS_CLOSE(out, expected, 1e-4f, 1e-4f) << threads << " threads";
+    for (int tile : {2, 4}) {
+        s.tile = tile;
+        const std::vector<float> u = winograd_weights(weight.data(), c.cout, c.cin, tile);
+        for (int threads : {1, 2, 4}) {  // 4: more blocks than tiles can fill on 2 cores
+            set_thread_count(threads);
+            Tensor out = Tensor::filled(expected.shape(), 123.0f);  // every cell must be written
+            winograd_conv3x3(x.data(), u.data(), c.bias ? bias.data() : nullptr, out.data(), s);
+            EXPECT_TENSORS_CLOSE(out, expected, 1e-4f, 1e-4f)
+                << "F(" << tile << "x" << tile << ",3x3), " << threads << " threads";
+        }
     }
     set_thread_count(saved);
 }
@@ -200,7 +212,7 @@ TEST(WinogradInConv2d, PickedForLargeLayersAndMatchesLoops) {
     // reference would take seconds, so every border cell and a sample of the interior are
     // checked, in three output channels of each group.
     const int cin = 256, cout = 512, h = 56, w = 57;
-    ASSERT_TRUE(winograd_worth_it(cin / 2, cout / 2, h, w));
+    ASSERT_NE(winograd_tile_for(cin / 2, cout / 2, h, w), 0);
     const Conv2dParams params = conv(cout, 3).with_pad(1).with_groups(2);
     auto op = make_conv2d(cin, params);
     const Tensor x = random_tensor({2, cin, h, w}, 14);
@@ -267,7 +279,7 @@ TEST_P(CachedWinogradVsLoops, MatchesLoopsTwice) {
     set_param(*op, "weight", weight);
     set_param(*op, "bias", bias);
     const Tensor first = run_op(*op, x);
-    ASSERT_TRUE(winograd_worth_it(c.cin, c.cout, first.shape().h, first.shape().w));
+    ASSERT_NE(winograd_tile_for(c.cin, c.cout, first.shape().h, first.shape().w), 0);
     EXPECT_GT(expect_conv_matches_loops(first, x, weight, bias, params), 100);
     const Tensor second = run_op(*op, x);  // from the cached transform
     EXPECT_TENSORS_CLOSE(second, first, 0.0f, 0.0f);
@@ -297,7 +309,7 @@ TEST(WinogradCache, NeverStale) {
     const Tensor bias = random_tensor({cout, 1, 1, 1}, 26);
     set_param(*op, "weight", weight);
     set_param(*op, "bias", bias);
-    ASSERT_TRUE(winograd_worth_it(cin, cout, h, w));
+    ASSERT_NE(winograd_tile_for(cin, cout, h, w), 0);
     const Tensor original = run_op(*op, x);
 
     weight = random_tensor(weight.shape(), 27, -0.1f, 0.1f);

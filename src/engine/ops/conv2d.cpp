@@ -72,25 +72,32 @@ public:
 
     using Groups = std::vector<std::vector<float>>;
 
-    // U of every group, transformed from `weight` [Cout, Cin/g, 3, 3] when not cached. Shared so
-    // that a clear() meanwhile cannot pull the buffers from under a running forward.
-    std::shared_ptr<const Groups> get(const float* weight, int groups, int cout_g, int cin_g) {
+    // U of every group for this tile size, transformed from `weight` [Cout, Cin/g, 3, 3] when
+    // not cached. Shared so that a clear() meanwhile cannot pull the buffers from under a
+    // running forward.
+    std::shared_ptr<const Groups> get(const float* weight, int groups, int cout_g, int cin_g,
+                                      int tile) {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!groups_) groups_ = transform(weight, groups, cout_g, cin_g);
+        if (!groups_ || tile_ != tile) {
+            groups_ = transform(weight, groups, cout_g, cin_g, tile);
+            tile_ = tile;
+        }
         return groups_;
     }
 
     static std::shared_ptr<const Groups> transform(const float* weight, int groups, int cout_g,
-                                                   int cin_g) {
+                                                   int cin_g, int tile) {
         auto u = std::make_shared<Groups>();
-        for (int g = 0; g < groups; ++g)  // [16][Cout/g][Cin/g] each
-            u->push_back(winograd_weights(weight + int64_t(g) * cout_g * cin_g * 9, cout_g, cin_g));
+        for (int g = 0; g < groups; ++g)  // [positions][Cout/g][Cin/g] each
+            u->push_back(
+                winograd_weights(weight + int64_t(g) * cout_g * cin_g * 9, cout_g, cin_g, tile));
         return u;
     }
 
 private:
     std::mutex mutex_;
     std::shared_ptr<const Groups> groups_;
+    int tile_ = 0;
 };
 
 class Conv2dOp final : public Op {
@@ -138,8 +145,8 @@ public:
             forward_direct(x, win, output);
             return;
         }
-        if (winograd(win)) {
-            forward_winograd(x, win, output);
+        if (const int tile = winograd_tile(win)) {
+            forward_winograd(x, win, tile, output);
             return;
         }
         // Output rows per GEMM: the column buffer of one band stays about cache-sized.
@@ -250,10 +257,11 @@ private:
         return list;
     }
 
-    // 3x3 stride-1 convolutions with enough channels and pixels: Winograd F(2x2, 3x3).
-    bool winograd(const ConvWindow& win) const {
-        return p_.kernel == 3 && p_.stride == 1 && p_.dilation == 1 &&
-               winograd_worth_it(win.channels, p_.out_channels / p_.groups, win.out_h, win.out_w);
+    // 3x3 stride-1 convolutions with enough channels and pixels: Winograd's tile side (2 or
+    // 4), or 0 for im2col + GEMM.
+    int winograd_tile(const ConvWindow& win) const {
+        if (p_.kernel != 3 || p_.stride != 1 || p_.dilation != 1) return 0;
+        return winograd_tile_for(win.channels, p_.out_channels / p_.groups, win.out_h, win.out_w);
     }
 
     // Stride-1 layers with few channels (LeNet-5, TinyVGG): the register-blocked direct loops.
@@ -285,7 +293,7 @@ private:
                     output.data() + (int64_t(n) * p_.out_channels + g * cout_g) * out_plane, s);
     }
 
-    void forward_winograd(const Tensor& x, const ConvWindow& win, Tensor& output) const {
+    void forward_winograd(const Tensor& x, const ConvWindow& win, int tile, Tensor& output) const {
         const int cout_g = p_.out_channels / p_.groups;
         WinogradShape s;
         s.cin = win.channels;
@@ -295,13 +303,15 @@ private:
         s.pad = p_.pad;
         s.out_h = win.out_h;
         s.out_w = win.out_w;
+        s.tile = tile;
         const int64_t in_plane = int64_t(win.height) * win.width;
         const int64_t out_plane = int64_t(win.out_h) * win.out_w;
         // While training the optimizer rewrites the weights between forwards without calling
         // params(), so they are transformed afresh each time.
         const std::shared_ptr<const WinogradCache::Groups> u =
-            training_ ? WinogradCache::transform(weight_.data(), p_.groups, cout_g, win.channels)
-                      : winograd_cache_.get(weight_.data(), p_.groups, cout_g, win.channels);
+            training_
+                ? WinogradCache::transform(weight_.data(), p_.groups, cout_g, win.channels, tile)
+                : winograd_cache_.get(weight_.data(), p_.groups, cout_g, win.channels, tile);
         for (int g = 0; g < p_.groups; ++g) {
             for (int n = 0; n < x.shape().n; ++n)
                 winograd_conv3x3(

@@ -1,7 +1,8 @@
-// Winograd F(2x2, 3x3): input tiles of 4x4 (stride 2) are transformed to V = B^T d B, multiplied
-// element-wise with U = G g G^T and summed over input channels (16 GEMMs [cout,cin] x
-// [cin,tiles]), and folded back with Y = A^T M A. Tiles are processed in blocks whose V and M
-// stay cache-sized; blocks are spread over the threads.
+// Winograd F(m x m, 3x3), m = 2 or 4: input tiles of (m+2)^2 (stride m) are transformed to
+// V = B^T d B, multiplied element-wise with U = G g G^T and summed over input channels
+// ((m+2)^2 GEMMs [cout,cin] x [cin,tiles]), and folded back with Y = A^T M A. Tiles are
+// processed in blocks whose V and M stay cache-sized; blocks are spread over the threads.
+// The transforms run row-wise over many tiles at once, so every loop is a vector loop.
 #include "engine/ops/winograd.h"
 
 #include <omp.h>
@@ -9,54 +10,78 @@
 #include <algorithm>
 #include <memory>
 
+#include "engine/error.h"
 #include "engine/ops/gemm.h"
 #include "engine/ops/scratch.h"
 
 namespace cl {
 
 namespace {
+
 constexpr int64_t k_block_floats = int64_t(1) << 21;  // V + M of one block: about 8 MB
 
-int64_t block_tiles(const WinogradShape& s) {
-    return std::max<int64_t>(16, k_block_floats / (16 * int64_t(s.cin + s.cout)));
-}
-}  // namespace
+// The three transforms of F(m x m, 3x3), on one column of values. Written out rather than as
+// matrix products: x * 0 cannot be folded away in IEEE arithmetic.
+template <int M>
+struct Transforms;
 
-bool winograd_worth_it(int cin, int cout, int out_h, int out_w) {
-    // Measured with bench/conv_bench against im2col + GEMM (docs/benchmarks.md), with the weight
-    // transform cached by Conv2d and row-wise transforms: 1.5-1.9x faster from 64 channels up on
-    // every VGG16 and ResNet-18 3x3 stride-1 layer with at least 14x14 outputs. It loses with
-    // few channels (TinyVGG's 10: 6x slower; the GEMMs over cin are too shallow) and on 7x7
-    // outputs (16 tiles: each block re-reads all of U, 16 MB at 512 channels, for few tiles).
-    const int64_t tiles = int64_t((out_h + 1) / 2) * ((out_w + 1) / 2);
-    return cin >= 64 && cout >= 64 && tiles >= 36;
-}
+template <>
+struct Transforms<2> {  // points 0, 1, -1, infinity
+    static constexpr int alpha = 4;
+    // B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
+    static void input(const float d[4], float r[4]) {
+        r[0] = d[0] - d[2];
+        r[1] = d[1] + d[2];
+        r[2] = d[2] - d[1];
+        r[3] = d[1] - d[3];
+    }
+    // G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]
+    static void weight(const float g[3], float u[4]) {
+        u[0] = g[0];
+        u[1] = 0.5f * (g[0] + g[1] + g[2]);
+        u[2] = 0.5f * (g[0] - g[1] + g[2]);
+        u[3] = g[2];
+    }
+    // A^T = [1 1 1 0; 0 1 -1 -1]
+    static void output(const float e[4], float y[2]) {
+        y[0] = e[0] + e[1] + e[2];
+        y[1] = e[1] - e[2] - e[3];
+    }
+};
 
-std::vector<float> winograd_weights(const float* weight, int cout, int cin) {
-    // [16][cout][cin]
-    std::vector<float> u(size_t(16) * cout * cin);
-    const int64_t stride = int64_t(cout) * cin;
-    for (int co = 0; co < cout; ++co)
-        for (int ci = 0; ci < cin; ++ci) {
-            const float* g = weight + (int64_t(co) * cin + ci) * 9;
-            float t[4][3];  // G g, G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]
-            for (int j = 0; j < 3; ++j) {
-                t[0][j] = g[j];
-                t[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
-                t[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
-                t[3][j] = g[6 + j];
-            }
-            float* dst = u.data() + int64_t(co) * cin + ci;
-            for (int i = 0; i < 4; ++i) {  // (G g) G^T
-                const float r[4] = {t[i][0], 0.5f * (t[i][0] + t[i][1] + t[i][2]),
-                                    0.5f * (t[i][0] - t[i][1] + t[i][2]), t[i][2]};
-                for (int j = 0; j < 4; ++j) dst[(i * 4 + j) * stride] = r[j];
-            }
-        }
-    return u;
-}
-
-namespace {
+template <>
+struct Transforms<4> {  // points 0, 1, -1, 2, -2, infinity
+    static constexpr int alpha = 6;
+    // B^T rows: [4 0 -5 0 1 0], [0 -4 -4 1 1 0], [0 4 -4 -1 1 0], [0 -2 -1 2 1 0],
+    // [0 2 -1 -2 1 0], [0 4 0 -5 0 1]
+    static void input(const float d[6], float r[6]) {
+        r[0] = 4.0f * d[0] - 5.0f * d[2] + d[4];
+        r[1] = -4.0f * (d[1] + d[2]) + d[3] + d[4];
+        r[2] = 4.0f * (d[1] - d[2]) - d[3] + d[4];
+        r[3] = 2.0f * (d[3] - d[1]) - d[2] + d[4];
+        r[4] = 2.0f * (d[1] - d[3]) - d[2] + d[4];
+        r[5] = 4.0f * d[1] - 5.0f * d[3] + d[5];
+    }
+    // G rows: [1/4 0 0], [-1/6 -1/6 -1/6], [-1/6 1/6 -1/6], [1/24 1/12 1/6],
+    // [1/24 -1/12 1/6], [0 0 1]
+    static void weight(const float g[3], float u[6]) {
+        u[0] = g[0] / 4.0f;
+        u[1] = -(g[0] + g[1] + g[2]) / 6.0f;
+        u[2] = -(g[0] - g[1] + g[2]) / 6.0f;
+        u[3] = g[0] / 24.0f + g[1] / 12.0f + g[2] / 6.0f;
+        u[4] = g[0] / 24.0f - g[1] / 12.0f + g[2] / 6.0f;
+        u[5] = g[2];
+    }
+    // A^T rows: [1 1 1 1 1 0], [0 1 -1 2 -2 0], [0 1 1 4 4 0], [0 1 -1 8 -8 1]
+    static void output(const float e[6], float y[4]) {
+        const float sum12 = e[1] + e[2], diff12 = e[1] - e[2];
+        const float sum34 = e[3] + e[4], diff34 = e[3] - e[4];
+        y[0] = e[0] + sum12 + sum34;
+        y[1] = diff12 + 2.0f * diff34;
+        y[2] = sum12 + 4.0f * sum34;
+        y[3] = diff12 + 8.0f * diff34 + e[5];
+    }
+};
 
 // Calls f(tile_row, first_column, tiles, offset) for each run of the tiles [first, first+count)
 // that lies in one row of the tile grid; offset is the run's position within the block.
@@ -70,25 +95,32 @@ void for_each_tile_run(int tiles_w, int first, int count, F f) {
     }
 }
 
-// Floats of scratch the transforms need per thread.
+// Floats of scratch the transforms need per thread: the input's alpha rows under a run of
+// tiles, or the output's m x alpha partial rows plus one output line.
+template <int M>
 int64_t scratch_floats(int tiles_w) {
-    return std::max<int64_t>(4 * (2 * int64_t(tiles_w) + 2), 10 * int64_t(tiles_w) + 2);
+    constexpr int alpha = Transforms<M>::alpha;
+    return std::max<int64_t>(int64_t(alpha) * (M * int64_t(tiles_w) + 2),
+                             int64_t(M) * alpha * tiles_w + M * int64_t(tiles_w));
 }
 
-// V[16][cin][count] for tiles [first, first+count) of the tile grid. Row-wise: the four input
-// rows under a run of tiles are copied zero-padded, combined as B^T d over the whole row, then
-// split into the tiles' columns, so that every loop runs over many tiles at once.
+// V[alpha^2][cin][count] for tiles [first, first+count) of the tile grid. Row-wise: the alpha
+// input rows under a run of tiles are copied zero-padded, combined as B^T d over the whole
+// row, then split into the tiles' columns.
+template <int M>
 void transform_input(const float* x, const WinogradShape& s, int tiles_w, int first, int count,
-                     float* v, float* scratch) {
+                     int ci_begin, int ci_end, float* v, float* scratch) {
+    using T = Transforms<M>;
+    constexpr int alpha = T::alpha;
     const int64_t stride = int64_t(s.cin) * count;
     for_each_tile_run(tiles_w, first, count, [&](int ty, int tx, int n, int offset) {
-        const int y0 = ty * 2 - s.pad, x0 = tx * 2 - s.pad, len = 2 * n + 2;
+        const int y0 = ty * M - s.pad, x0 = tx * M - s.pad, len = M * n + 2;
         // Columns [x0, x0+len) of the input that exist.
         const int lo = std::max(0, -x0), hi = std::min(len, s.width - x0);
-        float* __restrict d = scratch;  // [4][len]
-        for (int ci = 0; ci < s.cin; ++ci) {
+        float* __restrict d = scratch;  // [alpha][len]
+        for (int ci = ci_begin; ci < ci_end; ++ci) {
             const float* plane = x + int64_t(ci) * s.height * s.width;
-            for (int i = 0; i < 4; ++i) {
+            for (int i = 0; i < alpha; ++i) {
                 float* row = d + i * len;
                 const int y = y0 + i;
                 if (y < 0 || y >= s.height || hi <= lo) {
@@ -100,66 +132,57 @@ void transform_input(const float* x, const WinogradShape& s, int tiles_w, int fi
                           plane + int64_t(y) * s.width + x0 + hi, row + lo);
                 std::fill(row + hi, row + len, 0.0f);
             }
-            // B^T d in place, B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
-            float* __restrict r0 = d;
-            float* __restrict r1 = d + len;
-            float* __restrict r2 = d + 2 * len;
-            float* __restrict r3 = d + 3 * len;
-            for (int k = 0; k < len; ++k) {
-                const float a = r0[k], b = r1[k], c = r2[k], e = r3[k];
-                r0[k] = a - c;
-                r1[k] = b + c;
-                r2[k] = c - b;
-                r3[k] = b - e;
+            for (int k = 0; k < len; ++k) {  // B^T d, in place down each column
+                float column[alpha], r[alpha];
+                for (int i = 0; i < alpha; ++i) column[i] = d[i * len + k];
+                T::input(column, r);
+                for (int i = 0; i < alpha; ++i) d[i * len + k] = r[i];
             }
-            for (int i = 0; i < 4; ++i) {  // (B^T d) B, column pairs per tile
+            for (int i = 0; i < alpha; ++i) {  // (B^T d) B: alpha columns per tile
                 const float* __restrict b = d + i * len;
-                float* __restrict v0 = v + (i * 4 + 0) * stride + int64_t(ci) * count + offset;
-                float* __restrict v1 = v0 + stride;
-                float* __restrict v2 = v1 + stride;
-                float* __restrict v3 = v2 + stride;
+                float* __restrict out = v + (i * alpha) * stride + int64_t(ci) * count + offset;
                 for (int t = 0; t < n; ++t) {
-                    v0[t] = b[2 * t] - b[2 * t + 2];
-                    v1[t] = b[2 * t + 1] + b[2 * t + 2];
-                    v2[t] = b[2 * t + 2] - b[2 * t + 1];
-                    v3[t] = b[2 * t + 1] - b[2 * t + 3];
+                    float row[alpha], r[alpha];
+                    for (int j = 0; j < alpha; ++j) row[j] = b[M * t + j];
+                    T::input(row, r);
+                    for (int j = 0; j < alpha; ++j) out[j * stride + t] = r[j];
                 }
             }
         }
     });
 }
 
-// Y = A^T M A per tile, A^T = [1 1 1 0; 0 1 -1 -1], clipped to the output, plus bias. Row-wise
-// over runs of tiles like transform_input.
+// Y = A^T M A per tile, clipped to the output, plus bias. Row-wise over runs of tiles like
+// transform_input.
+template <int M>
 void transform_output(const float* m, const float* bias, const WinogradShape& s, int tiles_w,
-                      int first, int count, float* out, float* scratch) {
+                      int first, int count, int co_begin, int co_end, float* out, float* scratch) {
+    using T = Transforms<M>;
+    constexpr int alpha = T::alpha;
     const int64_t stride = int64_t(s.cout) * count;
     for_each_tile_run(tiles_w, first, count, [&](int ty, int tx, int n, int offset) {
-        const int y0 = ty * 2, x0 = tx * 2;
-        const int cols = std::min(2 * n, s.out_w - x0);
-        float* __restrict r = scratch;             // [2][4][n]: A^T M
-        float* __restrict line = scratch + 8 * n;  // [2n]
-        for (int co = 0; co < s.cout; ++co) {
+        const int y0 = ty * M, x0 = tx * M;
+        const int cols = std::min(M * n, s.out_w - x0);
+        float* __restrict r = scratch;                     // [M][alpha][n]: A^T M
+        float* __restrict line = scratch + M * alpha * n;  // [M n]
+        for (int co = co_begin; co < co_end; ++co) {
             const float* e = m + int64_t(co) * count + offset;
-            for (int j = 0; j < 4; ++j) {
-                const float* __restrict e0 = e + (0 * 4 + j) * stride;
-                const float* __restrict e1 = e + (1 * 4 + j) * stride;
-                const float* __restrict e2 = e + (2 * 4 + j) * stride;
-                const float* __restrict e3 = e + (3 * 4 + j) * stride;
-                float* __restrict top = r + j * n;
-                float* __restrict bottom = r + (4 + j) * n;
+            for (int j = 0; j < alpha; ++j)
                 for (int t = 0; t < n; ++t) {
-                    top[t] = e0[t] + e1[t] + e2[t];
-                    bottom[t] = e1[t] - e2[t] - e3[t];
+                    float column[alpha], y[M];
+                    for (int i = 0; i < alpha; ++i) column[i] = e[(i * alpha + j) * stride + t];
+                    T::output(column, y);
+                    for (int i = 0; i < M; ++i) r[(i * alpha + j) * n + t] = y[i];
                 }
-            }
             const float b = bias ? bias[co] : 0.0f;
             float* plane = out + int64_t(co) * s.out_h * s.out_w;
-            for (int i = 0; i < 2 && y0 + i < s.out_h; ++i) {
-                const float* __restrict q = r + i * 4 * n;
+            for (int i = 0; i < M && y0 + i < s.out_h; ++i) {
+                const float* __restrict q = r + i * alpha * n;
                 for (int t = 0; t < n; ++t) {
-                    line[2 * t] = q[t] + q[n + t] + q[2 * n + t] + b;
-                    line[2 * t + 1] = q[n + t] - q[2 * n + t] - q[3 * n + t] + b;
+                    float row[alpha], y[M];
+                    for (int j = 0; j < alpha; ++j) row[j] = q[j * n + t];
+                    T::output(row, y);
+                    for (int k = 0; k < M; ++k) line[M * t + k] = y[k] + b;
                 }
                 std::copy(line, line + cols, plane + int64_t(y0 + i) * s.out_w + x0);
             }
@@ -167,51 +190,150 @@ void transform_output(const float* m, const float* bias, const WinogradShape& s,
     });
 }
 
-}  // namespace
+template <int M>
+std::vector<float> weights(const float* weight, int cout, int cin) {
+    using T = Transforms<M>;
+    constexpr int alpha = T::alpha;
+    std::vector<float> u(size_t(alpha * alpha) * cout * cin);  // [alpha^2][cout][cin]
+    const int64_t stride = int64_t(cout) * cin;
+    for (int co = 0; co < cout; ++co)
+        for (int ci = 0; ci < cin; ++ci) {
+            const float* g = weight + (int64_t(co) * cin + ci) * 9;
+            float t[alpha][3];  // G g, column by column
+            for (int j = 0; j < 3; ++j) {
+                const float column[3] = {g[j], g[3 + j], g[6 + j]};
+                float r[alpha];
+                T::weight(column, r);
+                for (int i = 0; i < alpha; ++i) t[i][j] = r[i];
+            }
+            float* dst = u.data() + int64_t(co) * cin + ci;
+            for (int i = 0; i < alpha; ++i) {  // (G g) G^T
+                float r[alpha];
+                T::weight(t[i], r);
+                for (int j = 0; j < alpha; ++j) dst[(i * alpha + j) * stride] = r[j];
+            }
+        }
+    return u;
+}
 
-void winograd_conv3x3(const float* x, const float* u, const float* bias, float* out,
-                      const WinogradShape& s) {
-    const int tiles_h = (s.out_h + 1) / 2, tiles_w = (s.out_w + 1) / 2;
+// [cout, cin] x [cin, count] -> [cout, count] at one of the positions.
+void multiply_position(const float* u, const float* v, float* m, const WinogradShape& s, int count,
+                       int position, bool allow_threads) {
+    GemmArgs g;
+    g.m = s.cout;
+    g.n = count;
+    g.k = s.cin;
+    g.a = u + int64_t(position) * s.cout * s.cin;
+    g.lda = s.cin;
+    g.b = v + int64_t(position) * s.cin * count;
+    g.ldb = count;
+    g.c = m + int64_t(position) * s.cout * count;
+    g.ldc = count;
+    g.allow_threads = allow_threads;
+    gemm(g);
+}
+
+// Small maps (all tiles in one block): the threads share one V and M and split each phase,
+// the input transform by input channel, the products by position, the output transform by
+// output channel. Each thread then reads only its positions' part of U, where splitting the
+// tiles made every thread read all of it (16-38 MB at 512 channels) for a few tiles each.
+template <int M>
+void convolve_in_phases(const float* x, const float* u, const float* bias, float* out,
+                        const WinogradShape& s, int tiles_w, int tiles, bool threads) {
+    constexpr int positions = Transforms<M>::alpha * Transforms<M>::alpha;
+    const size_t v_floats = size_t(positions) * s.cin * tiles;
+    float* v = thread_scratch(ScratchSlot::WinogradTransforms,
+                              v_floats + size_t(positions) * s.cout * tiles);
+    float* m = v + v_floats;
+    const int team = threads ? omp_get_max_threads() : 1;
+#pragma omp parallel num_threads(team) if (threads)
+    {
+        float* rows = thread_scratch(ScratchSlot::WinogradRows, size_t(scratch_floats<M>(tiles_w)));
+        const int id = omp_get_thread_num(), n = omp_get_num_threads();
+        auto part = [&](int total, int k) { return int(int64_t(total) * k / n); };
+        transform_input<M>(x, s, tiles_w, 0, tiles, part(s.cin, id), part(s.cin, id + 1), v, rows);
+#pragma omp barrier
+#pragma omp for schedule(static)
+        for (int xi = 0; xi < positions; ++xi) multiply_position(u, v, m, s, tiles, xi, !threads);
+        transform_output<M>(m, bias, s, tiles_w, 0, tiles, part(s.cout, id), part(s.cout, id + 1),
+                            out, rows);
+    }
+}
+
+template <int M>
+void convolve(const float* x, const float* u, const float* bias, float* out,
+              const WinogradShape& s) {
+    constexpr int positions = Transforms<M>::alpha * Transforms<M>::alpha;
+    const int tiles_h = (s.out_h + M - 1) / M, tiles_w = (s.out_w + M - 1) / M;
     const int tiles = tiles_h * tiles_w;
+    const int team = omp_get_max_threads();
+    const bool threads =
+        team > 1 && int64_t(s.cin) * s.cout * tiles * positions >= k_min_parallel_macs;
+    const int64_t block_tiles =
+        std::max<int64_t>(16, k_block_floats / (positions * int64_t(s.cin + s.cout)));
+    if (tiles <= block_tiles) {
+        convolve_in_phases<M>(x, u, bias, out, s, tiles_w, tiles, threads);
+        return;
+    }
+    // Large maps: blocks of tiles, each thread transforming and multiplying its own blocks.
     // Every block re-reads all of U, so blocks are as large as the cache budget allows, and
     // their number is a multiple of the thread count so that no thread idles at the end.
-    const int team = omp_get_max_threads();
-    const bool threads = team > 1 && int64_t(s.cin) * s.cout * tiles * 16 >= k_min_parallel_macs;
-    int blocks = int((tiles + block_tiles(s) - 1) / block_tiles(s));
+    int blocks = int((tiles + block_tiles - 1) / block_tiles);
     if (threads) blocks = (blocks + team - 1) / team * team;
     blocks = std::min(blocks, tiles);
     const int block = (tiles + blocks - 1) / blocks;
 #pragma omp parallel num_threads(team) if (threads && blocks > 1)
     {
-        // Per thread: V [16][cin][block], M [16][cout][block] and the transforms' rows.
-        const size_t v_floats = size_t(16) * s.cin * block, m_floats = size_t(16) * s.cout * block;
-        float* v = thread_scratch(ScratchSlot::WinogradTransforms,
-                                  v_floats + m_floats + size_t(scratch_floats(tiles_w)));
+        // Per thread: V [positions][cin][block], M [positions][cout][block] and the rows.
+        const size_t v_floats = size_t(positions) * s.cin * block;
+        const size_t m_floats = size_t(positions) * s.cout * block;
+        float* v = thread_scratch(ScratchSlot::WinogradTransforms, v_floats + m_floats);
         float* m = v + v_floats;
-        float* scratch = m + m_floats;
+        float* rows = thread_scratch(ScratchSlot::WinogradRows, size_t(scratch_floats<M>(tiles_w)));
 #pragma omp for schedule(dynamic)
         for (int bi = 0; bi < blocks; ++bi) {
             const int first = bi * block, count = std::min(block, tiles - first);
             if (count <= 0) continue;  // rounding the blocks up can leave the last ones empty
-            transform_input(x, s, tiles_w, first, count, v, scratch);
-            for (int xi = 0; xi < 16; ++xi) {
-                // [cout, cin] x [cin, count] -> [cout, count], for each of the 16 positions
-                GemmArgs g;
-                g.m = s.cout;
-                g.n = count;
-                g.k = s.cin;
-                g.a = u + int64_t(xi) * s.cout * s.cin;
-                g.lda = s.cin;
-                g.b = v + int64_t(xi) * s.cin * count;
-                g.ldb = count;
-                g.c = m + int64_t(xi) * s.cout * count;
-                g.ldc = count;
-                g.allow_threads = !threads;
-                gemm(g);
-            }
-            transform_output(m, bias, s, tiles_w, first, count, out, scratch);
+            transform_input<M>(x, s, tiles_w, first, count, 0, s.cin, v, rows);
+            for (int xi = 0; xi < positions; ++xi)
+                multiply_position(u, v, m, s, count, xi, !threads);
+            transform_output<M>(m, bias, s, tiles_w, first, count, 0, s.cout, out, rows);
         }
     }
+}
+
+}  // namespace
+
+int winograd_tile_for(int cin, int cout, int out_h, int out_w) {
+    // Measured with bench/conv_bench against im2col + GEMM (docs/benchmarks.md), with the weight
+    // transform cached by Conv2d and row-wise transforms. F(2x2) is 1.5-1.9x faster from 64
+    // channels up on every VGG16 and ResNet-18 3x3 stride-1 layer with at least 14x14 outputs;
+    // it loses with few channels (TinyVGG's 10: 6x slower; the GEMMs over cin are too shallow)
+    // and on 7x7 outputs (16 tiles: each block re-reads all of U, 16 MB at 512 channels).
+    const int64_t tiles2 = int64_t((out_h + 1) / 2) * ((out_w + 1) / 2);
+    const int64_t tiles4 = int64_t((out_h + 3) / 4) * ((out_w + 3) / 4);
+    if (cin < 64 || cout < 64) return 0;
+    if (tiles4 >= 49) return 4;
+    if (tiles2 >= 36) return 2;
+    return 0;
+}
+
+int winograd_positions(int tile) {
+    return (tile + 2) * (tile + 2);
+}
+
+std::vector<float> winograd_weights(const float* weight, int cout, int cin, int tile) {
+    CL_ASSERT(tile == 2 || tile == 4);
+    return tile == 2 ? weights<2>(weight, cout, cin) : weights<4>(weight, cout, cin);
+}
+
+void winograd_conv3x3(const float* x, const float* u, const float* bias, float* out,
+                      const WinogradShape& s) {
+    CL_ASSERT(s.tile == 2 || s.tile == 4);
+    if (s.tile == 2)
+        convolve<2>(x, u, bias, out, s);
+    else
+        convolve<4>(x, u, bias, out, s);
 }
 
 }  // namespace cl
