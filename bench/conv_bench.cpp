@@ -142,7 +142,7 @@ void bench_winograd(benchmark::State& state, const ConvShape& c, int tile) {
     const std::vector<float> u = winograd_weights(w.data(), s.cout, s.cin, tile);
     Tensor out = Tensor::zeros({1, s.cout, s.out_h, s.out_w});
     for (auto _ : state) {
-        winograd_conv3x3(x.data(), u.data(), nullptr, out.data(), s);
+        winograd_conv3x3(x.data(), u.data(), nullptr, out.data(), nullptr, s);
         benchmark::DoNotOptimize(out.data());
         benchmark::ClobberMemory();
     }

@@ -46,8 +46,10 @@ int run_bench(const BenchOptions& o) {
     for (int i = 0; i < o.warmup; ++i) graph.forward(input);
     std::vector<double> totals;
     std::vector<std::vector<double>> per_node(size_t(graph.size()));
+    std::vector<bool> fused(size_t(graph.size()), false);  // computed by the node before
     for (int r = 0; r < o.runs; ++r) {
         const Activations acts = graph.forward(input);
+        fused = acts.fused;
         totals.push_back(acts.total_millis());
         for (int i = 0; i < graph.size(); ++i)
             per_node[size_t(i)].push_back(acts.millis[size_t(i)]);
@@ -78,6 +80,7 @@ int run_bench(const BenchOptions& o) {
             const Node& node = graph.node(l.index);
             j["layers"].push_back({{"name", node.name},
                                    {"op", op_kind_name(node.op->kind())},
+                                   {"fused", bool(fused[size_t(l.index)])},
                                    {"median_ms", l.median_ms},
                                    {"macs", l.macs},
                                    {"gflops", gflops(l)},
@@ -97,9 +100,10 @@ int run_bench(const BenchOptions& o) {
     for (size_t k = 0; k < sorted.size() && int(k) < o.top; ++k) {
         const LayerTiming& l = sorted[k];
         const Node& node = graph.node(l.index);
-        std::printf("%-28s %-14s %10.3f %7.1f%% %9.1f\n", node.name.c_str(),
-                    op_kind_name(node.op->kind()), l.median_ms,
-                    layer_sum > 0 ? 100.0 * l.median_ms / layer_sum : 0.0, gflops(l));
+        const std::string op =
+            std::string(op_kind_name(node.op->kind())) + (fused[size_t(l.index)] ? " (fused)" : "");
+        std::printf("%-28s %-14s %10.3f %7.1f%% %9.1f\n", node.name.c_str(), op.c_str(),
+                    l.median_ms, layer_sum > 0 ? 100.0 * l.median_ms / layer_sum : 0.0, gflops(l));
     }
     return 0;
 }

@@ -124,6 +124,7 @@ Activations Graph::forward(const Tensor& input, const RunControl& control) const
     Activations acts;
     acts.outputs.resize(nodes_.size());
     acts.millis.assign(nodes_.size(), 0.0);
+    acts.fused.assign(nodes_.size(), false);
     acts.outputs[0] = input;
     for (int i = 1; i < size(); ++i) {
         if (control.keep_going && !control.keep_going(i, size())) {
@@ -135,13 +136,31 @@ Activations Graph::forward(const Tensor& input, const RunControl& control) const
         std::vector<const Tensor*> inputs;
         for (int j : node.inputs) inputs.push_back(&acts.outputs[size_t(j)]);
         Tensor& out = acts.outputs[size_t(i)];
-        out = std::move(outputs[size_t(i - 1)]);
+        if (out.empty()) out = std::move(outputs[size_t(i - 1)]);  // unless taken for fusion
         if (control.poison_outputs) out.fill(std::numeric_limits<float>::quiet_NaN());
+        if (relu_follows(i)) {  // the ReLU in the same pass, while each band is in cache
+            Tensor& relu = acts.outputs[size_t(i + 1)];
+            relu = std::move(outputs[size_t(i)]);  // kept for the ReLU's turn if not fused
+            if (control.poison_outputs) relu.fill(std::numeric_limits<float>::quiet_NaN());
+            if (node.op->forward_with_relu(inputs, out, relu)) {
+                acts.fused[size_t(i + 1)] = true;
+                acts.millis[size_t(i)] =
+                    std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+                ++i;
+                continue;
+            }
+        }
         node.op->forward(inputs, out);
         acts.millis[size_t(i)] =
             std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     }
     return acts;
+}
+
+bool Graph::relu_follows(int index) const {
+    if (index + 1 >= size()) return false;
+    const Node& next = nodes_[size_t(index + 1)];
+    return next.op->kind() == OpKind::Relu && next.inputs.size() == 1 && next.inputs[0] == index;
 }
 
 std::vector<GraphParam> Graph::params() {

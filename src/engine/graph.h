@@ -36,6 +36,9 @@ struct RunControl {
 struct Activations {
     std::vector<Tensor> outputs;  // outputs[i] belongs to graph.nodes()[i]
     std::vector<double> millis;   // per node wall time
+    // fused[i]: node i (a ReLU) was written by node i-1's op in the same pass; millis[i] is 0
+    // and its time is in millis[i-1].
+    std::vector<bool> fused;
     bool cancelled = false;
     double total_millis() const;
 };
@@ -79,6 +82,9 @@ public:
     Graph clone() const;  // deep copy
 
 private:
+    // Node index+1 is a ReLU of node index alone (forward() offers it to node index's op).
+    bool relu_follows(int index) const;
+
     std::string name_;
     std::vector<Node> nodes_;
     // Where forward() puts the outputs; never null (a moved-from graph gets an empty one).

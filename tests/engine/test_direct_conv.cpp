@@ -47,8 +47,11 @@ TEST_P(DirectConvVsLoops, MatchesLoops) {
     for (int threads : {1, 2, 4}) {
         set_thread_count(threads);
         Tensor out = Tensor::filled(expected.shape(), 123.0f);  // every cell must be written
-        direct_conv(x.data(), weight.data(), c.bias ? bias.data() : nullptr, out.data(), s);
+        Tensor relu = Tensor::filled(expected.shape(), 123.0f);
+        direct_conv(x.data(), weight.data(), c.bias ? bias.data() : nullptr, out.data(),
+                    relu.data(), s);
         EXPECT_TENSORS_CLOSE(out, expected, 1e-4f, 1e-4f) << threads << " threads";
+        EXPECT_TENSORS_CLOSE(relu, run_op(*make_relu(), out), 0.0f, 0.0f) << "fused ReLU";
     }
     set_thread_count(saved);
 }

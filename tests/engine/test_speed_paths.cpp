@@ -180,9 +180,12 @@ TEST_P(WinogradVsLoops, MatchesLoops) {
         for (int threads : {1, 2, 4}) {  // 4: more blocks than tiles can fill on 2 cores
             set_thread_count(threads);
             Tensor out = Tensor::filled(expected.shape(), 123.0f);  // every cell must be written
-            winograd_conv3x3(x.data(), u.data(), c.bias ? bias.data() : nullptr, out.data(), s);
+            Tensor relu = Tensor::filled(expected.shape(), 123.0f);
+            winograd_conv3x3(x.data(), u.data(), c.bias ? bias.data() : nullptr, out.data(),
+                             relu.data(), s);
             EXPECT_TENSORS_CLOSE(out, expected, 1e-4f, 1e-4f)
                 << "F(" << tile << "x" << tile << ",3x3), " << threads << " threads";
+            EXPECT_TENSORS_CLOSE(relu, run_op(*make_relu(), out), 0.0f, 0.0f) << "fused ReLU";
         }
     }
     set_thread_count(saved);

@@ -238,7 +238,9 @@ TEST(ZooShapes, PlainCountHasBiasNoBatchNormAndParameterFreeShortcuts) {
     int shortcuts = 0;
     for (const Node& n : g.nodes()) {
         EXPECT_NE(n.op->kind(), OpKind::BatchNorm2d) << n.name;
-        if (n.op->kind() == OpKind::Conv2d) EXPECT_EQ(n.op->params().size(), 2u) << n.name;
+        if (n.op->kind() == OpKind::Conv2d) {
+            EXPECT_EQ(n.op->params().size(), 2u) << n.name;
+        }
         if (n.op->kind() == OpKind::ShortcutPad) {
             ++shortcuts;
             EXPECT_TRUE(n.op->params().empty());

@@ -38,6 +38,11 @@ int filters_node(const Graph& graph, int node) {
     return -1;
 }
 
+// Node i was written by node i-1 in the same pass (a ReLU fused into its convolution).
+bool fused_into_previous(const Activations& acts, int i) {
+    return i > 0 && i < int(acts.fused.size()) && acts.fused[size_t(i)];
+}
+
 std::string millis_text(double t) {
     char text[32];
     if (t >= 10)
@@ -232,6 +237,13 @@ void FeatureMapsView::draw_layer_table(AppState& state, const Snapshot& snapshot
         ImGui::TextUnformatted(shape_text(n.shape).c_str());
         ImGui::TableNextColumn();
         const double t = i < int(ms.size()) ? ms[size_t(i)] : 0.0;
+        if (fused_into_previous(snapshot.activations, i)) {
+            text_dim("fused");
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("Computed by %s in the same pass; its time includes this one",
+                                  graph.node(i - 1).name.c_str());
+            continue;
+        }
         const ImVec2 p = ImGui::GetCursorScreenPos();
         const float w = ImGui::GetContentRegionAvail().x, h = ImGui::GetTextLineHeight();
         const float frac = max_ms > 0 ? float(t / max_ms) : 0.0f;
@@ -256,8 +268,10 @@ void FeatureMapsView::draw_maps(AppState& state, const Snapshot& snapshot, Textu
                          : 0.0;
     ImGui::Text("%s", n.name.c_str());
     ImGui::SameLine();
-    text_dim((std::string(op_name(n)) + "   output " + shape_text(n.shape) + "   " + millis_text(t))
-                 .c_str());
+    const std::string time = fused_into_previous(snapshot.activations, node)
+                                 ? "fused into " + graph.node(node - 1).name
+                                 : millis_text(t);
+    text_dim((std::string(op_name(n)) + "   output " + shape_text(n.shape) + "   " + time).c_str());
 
     const Colormap map = colormap_for_node(state, snapshot, node);
     const char* choices[] = {"Auto", "Grey", "Viridis", "Blue-white-red"};

@@ -98,7 +98,7 @@ void KernelLabView::draw_kernel_stack(AppState& state) {
     ImGui::TextUnformatted("Kernels");
     ImGui::SameLine(ui_scaled(70));
     for (int i = 0; i < int(s.kernels.size()); ++i) {
-        char label[8];
+        char label[16];
         std::snprintf(label, sizeof label, "%d", i + 1);
         const bool selected = i == s.selected;
         if (selected)

@@ -1,7 +1,8 @@
-// Conv2d: Winograd F(2x2,3x3) for 3x3 stride-1 layers with enough channels (winograd.cpp,
-// weights transformed once per inference and cached),
-// otherwise im2col + GEMM per sample, group and band of output rows (1x1 stride-1
-// convolutions skip im2col), bias fused; backward by the transposed GEMMs and col2im.
+// Conv2d: direct loops for few-channel stride-1 layers (direct_conv.cpp), Winograd F(2x2,3x3)
+// or F(4x4,3x3) for 3x3 stride-1 layers with enough channels (winograd.cpp, weights transformed
+// once per model and cached), otherwise im2col + GEMM per sample, group and band of output rows
+// (1x1 stride-1 convolutions skip im2col). Bias and a following ReLU are fused into every path;
+// backward by the transposed GEMMs and col2im.
 #include <algorithm>
 #include <memory>
 #include <mutex>
@@ -135,18 +136,28 @@ public:
     }
 
     void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const override {
-        const Tensor& x = *inputs[0];
+        run(*inputs[0], output, nullptr);
+    }
+
+    bool forward_with_relu(const std::vector<const Tensor*>& inputs, Tensor& output,
+                           Tensor& relu_output) const override {
+        run(*inputs[0], output, &relu_output);
+        return true;
+    }
+
+    // The forward pass; with `relu`, ReLU(output) is written there band by band as well.
+    void run(const Tensor& x, Tensor& output, Tensor* relu) const {
         const ConvWindow win = window(x.shape(), output.shape());
         const int cout_g = p_.out_channels / p_.groups;
         const int kdim = win.channels * p_.kernel * p_.kernel;
         const int spatial = win.out_h * win.out_w;
         const int64_t plane = int64_t(win.height) * win.width;
         if (direct_kernel(win)) {
-            forward_direct(x, win, output);
+            forward_direct(x, win, output, relu);
             return;
         }
         if (const int tile = winograd_tile(win)) {
-            forward_winograd(x, win, tile, output);
+            forward_winograd(x, win, tile, output, relu);
             return;
         }
         // Output rows per GEMM: the column buffer of one band stays about cache-sized.
@@ -178,6 +189,12 @@ public:
                     mm.ldc = spatial;
                     gemm(mm);
                     if (p_.bias) add_bias(bias_.data() + g * cout_g, mm);
+                    if (relu) {
+                        float* relu_c = relu->data() + (mm.c - output.data());
+                        for (int i = 0; i < mm.m; ++i)
+                            relu_into(mm.c + int64_t(i) * mm.ldc, relu_c + int64_t(i) * mm.ldc,
+                                      mm.n);
+                    }
                 }
             }
         }
@@ -271,7 +288,8 @@ private:
                                     win.out_w);
     }
 
-    void forward_direct(const Tensor& x, const ConvWindow& win, Tensor& output) const {
+    void forward_direct(const Tensor& x, const ConvWindow& win, Tensor& output,
+                        Tensor* relu) const {
         const int cout_g = p_.out_channels / p_.groups;
         DirectConvShape s;
         s.cin = win.channels;
@@ -285,15 +303,18 @@ private:
         const int64_t in_plane = int64_t(win.height) * win.width;
         const int64_t out_plane = int64_t(win.out_h) * win.out_w;
         for (int n = 0; n < x.shape().n; ++n)
-            for (int g = 0; g < p_.groups; ++g)
+            for (int g = 0; g < p_.groups; ++g) {
+                const int64_t at = (int64_t(n) * p_.out_channels + g * cout_g) * out_plane;
                 direct_conv(
                     x.data() + (int64_t(n) * in_channels_ + g * win.channels) * in_plane,
                     weight_.data() + int64_t(g) * cout_g * win.channels * p_.kernel * p_.kernel,
-                    p_.bias ? bias_.data() + g * cout_g : nullptr,
-                    output.data() + (int64_t(n) * p_.out_channels + g * cout_g) * out_plane, s);
+                    p_.bias ? bias_.data() + g * cout_g : nullptr, output.data() + at,
+                    relu ? relu->data() + at : nullptr, s);
+            }
     }
 
-    void forward_winograd(const Tensor& x, const ConvWindow& win, int tile, Tensor& output) const {
+    void forward_winograd(const Tensor& x, const ConvWindow& win, int tile, Tensor& output,
+                          Tensor* relu) const {
         const int cout_g = p_.out_channels / p_.groups;
         WinogradShape s;
         s.cin = win.channels;
@@ -313,11 +334,13 @@ private:
                 ? WinogradCache::transform(weight_.data(), p_.groups, cout_g, win.channels, tile)
                 : winograd_cache_.get(weight_.data(), p_.groups, cout_g, win.channels, tile);
         for (int g = 0; g < p_.groups; ++g) {
-            for (int n = 0; n < x.shape().n; ++n)
+            for (int n = 0; n < x.shape().n; ++n) {
+                const int64_t at = (int64_t(n) * p_.out_channels + g * cout_g) * out_plane;
                 winograd_conv3x3(
                     x.data() + (int64_t(n) * in_channels_ + g * win.channels) * in_plane,
                     (*u)[size_t(g)].data(), p_.bias ? bias_.data() + g * cout_g : nullptr,
-                    output.data() + (int64_t(n) * p_.out_channels + g * cout_g) * out_plane, s);
+                    output.data() + at, relu ? relu->data() + at : nullptr, s);
+            }
         }
     }
 

@@ -47,7 +47,7 @@ inline V load(const float* p) {
 // `w`/`out`: CB*NV accumulators (at most 12) stay in registers while every input vector
 // loaded feeds CB multiply-adds.
 template <typename V, int CB, int NV>
-void conv_strip(const Image& in, const float* w, const float* bias, float* out,
+void conv_strip(const Image& in, const float* w, const float* bias, float* out, float* relu_out,
                 const DirectConvShape& s, int oy, int x0) {
     const int k = s.kernel;
     const int64_t w_stride = int64_t(s.cin) * k * k;  // next output channel's weights
@@ -69,39 +69,47 @@ void conv_strip(const Image& in, const float* w, const float* bias, float* out,
         }
     }
     const int64_t out_plane = int64_t(s.out_h) * s.out_w;
-    for (int c = 0; c < CB; ++c)
-        std::memcpy(out + c * out_plane + int64_t(oy) * s.out_w + x0, acc[c], sizeof(acc[c]));
+    for (int c = 0; c < CB; ++c) {
+        const int64_t at = c * out_plane + int64_t(oy) * s.out_w + x0;
+        std::memcpy(out + at, acc[c], sizeof(acc[c]));
+        if (!relu_out) continue;
+        for (int j = 0; j < NV; ++j) {  // as relu_into: NaN and -0 stay
+            const V v = acc[c][j];
+            const V r = v < V{} ? V{} : v;
+            std::memcpy(relu_out + at + lanes<V> * j, &r, sizeof(r));
+        }
+    }
 }
 
 // One output row of CB channels: strips of NV vectors, the last one shifted left to end at
 // the edge (it recomputes a few pixels rather than needing a narrower kernel).
 template <typename V, int CB, int NV>
-void conv_row(const Image& in, const float* w, const float* bias, float* out,
+void conv_row(const Image& in, const float* w, const float* bias, float* out, float* relu_out,
               const DirectConvShape& s, int oy) {
     constexpr int width = lanes<V> * NV;
     for (int x0 = 0;; x0 += width) {
         const int start = std::min(x0, s.out_w - width);
-        conv_strip<V, CB, NV>(in, w, bias, out, s, oy, start);
+        conv_strip<V, CB, NV>(in, w, bias, out, relu_out, s, oy, start);
         if (start + width >= s.out_w) break;
     }
 }
 
 template <typename V, int NV>
 void conv_row_block(int channels, const Image& in, const float* w, const float* bias, float* out,
-                    const DirectConvShape& s, int oy) {
+                    float* relu_out, const DirectConvShape& s, int oy) {
     switch (channels) {
         case 1:
-            return conv_row<V, 1, NV>(in, w, bias, out, s, oy);
+            return conv_row<V, 1, NV>(in, w, bias, out, relu_out, s, oy);
         case 2:
-            return conv_row<V, 2, NV>(in, w, bias, out, s, oy);
+            return conv_row<V, 2, NV>(in, w, bias, out, relu_out, s, oy);
         case 3:
-            return conv_row<V, 3, NV>(in, w, bias, out, s, oy);
+            return conv_row<V, 3, NV>(in, w, bias, out, relu_out, s, oy);
         case 4:
-            return conv_row<V, 4, NV>(in, w, bias, out, s, oy);
+            return conv_row<V, 4, NV>(in, w, bias, out, relu_out, s, oy);
         case 5:
-            return conv_row<V, 5, NV>(in, w, bias, out, s, oy);
+            return conv_row<V, 5, NV>(in, w, bias, out, relu_out, s, oy);
         default:
-            return conv_row<V, 6, NV>(in, w, bias, out, s, oy);
+            return conv_row<V, 6, NV>(in, w, bias, out, relu_out, s, oy);
     }
 }
 
@@ -125,7 +133,7 @@ bool direct_conv_worth_it(int cin, int cout, int kernel, int out_w) {
 }
 
 void direct_conv(const float* x, const float* weight, const float* bias, float* out,
-                 const DirectConvShape& s) {
+                 float* relu_out, const DirectConvShape& s) {
     CL_ASSERT(s.out_w >= 8);
     CL_ASSERT(s.out_h == s.height + 2 * s.pad - s.kernel + 1);
     CL_ASSERT(s.out_w == s.width + 2 * s.pad - s.kernel + 1);
@@ -141,14 +149,16 @@ void direct_conv(const float* x, const float* weight, const float* bias, float* 
         const int channels = std::min(k_max_block, s.cout - c0);
         const float* w = weight + int64_t(c0) * s.cin * s.kernel * s.kernel;
         const float* b = bias ? bias + c0 : nullptr;
-        float* o = out + int64_t(c0) * s.out_h * s.out_w;
+        const int64_t at = int64_t(c0) * s.out_h * s.out_w;
+        float* o = out + at;
+        float* r = relu_out ? relu_out + at : nullptr;
         // The widest strip that fits in the row: rows narrower than a strip cannot use it.
         if (s.out_w >= 2 * lanes<Wide>)
-            conv_row_block<Wide, 2>(channels, in, w, b, o, s, oy);
+            conv_row_block<Wide, 2>(channels, in, w, b, o, r, s, oy);
         else if (s.out_w >= lanes<Wide>)
-            conv_row_block<Wide, 1>(channels, in, w, b, o, s, oy);
+            conv_row_block<Wide, 1>(channels, in, w, b, o, r, s, oy);
         else
-            conv_row_block<Vec8, 1>(channels, in, w, b, o, s, oy);
+            conv_row_block<Vec8, 1>(channels, in, w, b, o, r, s, oy);
     }
 }
 

@@ -17,8 +17,9 @@ struct DirectConvShape {  // one sample and one group; stride 1, no dilation
 bool direct_conv_worth_it(int cin, int cout, int kernel, int out_w);
 
 // x [cin, H, W], weight [cout, cin, K, K], bias [cout] or nullptr -> out [cout, OH, OW],
-// every value overwritten. Threads over rows when the layer is big enough.
+// every value overwritten, and ReLU(out) into relu_out unless it is nullptr. Threads over
+// rows when the layer is big enough.
 void direct_conv(const float* x, const float* weight, const float* bias, float* out,
-                 const DirectConvShape& s);
+                 float* relu_out, const DirectConvShape& s);
 
 }  // namespace cl

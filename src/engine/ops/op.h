@@ -139,6 +139,18 @@ public:
     virtual void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const = 0;
     virtual void backward(const BackwardArgs& args);  // default: throws cl::Error
 
+    // Writes ReLU(output) into relu_output in the same pass, while each band of the output is
+    // still in cache, for a ReLU node that follows this op (Graph::forward asks). Both tensors
+    // equal what forward() and a separate ReLU would give, bit for bit. false: not supported,
+    // nothing written (the default).
+    virtual bool forward_with_relu(const std::vector<const Tensor*>& inputs, Tensor& output,
+                                   Tensor& relu_output) const {
+        (void)inputs;
+        (void)output;
+        (void)relu_output;
+        return false;
+    }
+
     // Dropout and BatchNorm behave differently while training.
     virtual void set_training(bool training) { (void)training; }
 

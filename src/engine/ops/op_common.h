@@ -31,4 +31,10 @@ inline void allocate_grads(std::initializer_list<std::pair<const Tensor*, Tensor
         if (!value->empty() && grad->empty()) *grad = Tensor::zeros(value->shape());
 }
 
+// dst[i] = ReLU(src[i]) exactly as the ReLU op computes it (NaN stays NaN, -0 stays -0), for
+// the ops that fuse a following ReLU into their own pass (Op::forward_with_relu).
+inline void relu_into(const float* src, float* dst, int64_t count) {
+    for (int64_t i = 0; i < count; ++i) dst[i] = src[i] < 0.0f ? 0.0f : src[i];
+}
+
 }  // namespace cl

@@ -12,6 +12,7 @@
 
 #include "engine/error.h"
 #include "engine/ops/gemm.h"
+#include "engine/ops/op_common.h"
 #include "engine/ops/scratch.h"
 
 namespace cl {
@@ -156,7 +157,8 @@ void transform_input(const float* x, const WinogradShape& s, int tiles_w, int fi
 // transform_input.
 template <int M>
 void transform_output(const float* m, const float* bias, const WinogradShape& s, int tiles_w,
-                      int first, int count, int co_begin, int co_end, float* out, float* scratch) {
+                      int first, int count, int co_begin, int co_end, float* out, float* relu_out,
+                      float* scratch) {
     using T = Transforms<M>;
     constexpr int alpha = T::alpha;
     const int64_t stride = int64_t(s.cout) * count;
@@ -175,7 +177,8 @@ void transform_output(const float* m, const float* bias, const WinogradShape& s,
                     for (int i = 0; i < M; ++i) r[(i * alpha + j) * n + t] = y[i];
                 }
             const float b = bias ? bias[co] : 0.0f;
-            float* plane = out + int64_t(co) * s.out_h * s.out_w;
+            const int64_t plane_at = int64_t(co) * s.out_h * s.out_w;
+            float* plane = out + plane_at;
             for (int i = 0; i < M && y0 + i < s.out_h; ++i) {
                 const float* __restrict q = r + i * alpha * n;
                 for (int t = 0; t < n; ++t) {
@@ -184,7 +187,9 @@ void transform_output(const float* m, const float* bias, const WinogradShape& s,
                     T::output(row, y);
                     for (int k = 0; k < M; ++k) line[M * t + k] = y[k] + b;
                 }
-                std::copy(line, line + cols, plane + int64_t(y0 + i) * s.out_w + x0);
+                const int64_t at = int64_t(y0 + i) * s.out_w + x0;
+                std::copy(line, line + cols, plane + at);
+                if (relu_out) relu_into(line, relu_out + plane_at + at, cols);
             }
         }
     });
@@ -239,7 +244,8 @@ void multiply_position(const float* u, const float* v, float* m, const WinogradS
 // tiles made every thread read all of it (16-38 MB at 512 channels) for a few tiles each.
 template <int M>
 void convolve_in_phases(const float* x, const float* u, const float* bias, float* out,
-                        const WinogradShape& s, int tiles_w, int tiles, bool threads) {
+                        float* relu_out, const WinogradShape& s, int tiles_w, int tiles,
+                        bool threads) {
     constexpr int positions = Transforms<M>::alpha * Transforms<M>::alpha;
     const size_t v_floats = size_t(positions) * s.cin * tiles;
     float* v = thread_scratch(ScratchSlot::WinogradTransforms,
@@ -256,12 +262,12 @@ void convolve_in_phases(const float* x, const float* u, const float* bias, float
 #pragma omp for schedule(static)
         for (int xi = 0; xi < positions; ++xi) multiply_position(u, v, m, s, tiles, xi, !threads);
         transform_output<M>(m, bias, s, tiles_w, 0, tiles, part(s.cout, id), part(s.cout, id + 1),
-                            out, rows);
+                            out, relu_out, rows);
     }
 }
 
 template <int M>
-void convolve(const float* x, const float* u, const float* bias, float* out,
+void convolve(const float* x, const float* u, const float* bias, float* out, float* relu_out,
               const WinogradShape& s) {
     constexpr int positions = Transforms<M>::alpha * Transforms<M>::alpha;
     const int tiles_h = (s.out_h + M - 1) / M, tiles_w = (s.out_w + M - 1) / M;
@@ -272,7 +278,7 @@ void convolve(const float* x, const float* u, const float* bias, float* out,
     const int64_t block_tiles =
         std::max<int64_t>(16, k_block_floats / (positions * int64_t(s.cin + s.cout)));
     if (tiles <= block_tiles) {
-        convolve_in_phases<M>(x, u, bias, out, s, tiles_w, tiles, threads);
+        convolve_in_phases<M>(x, u, bias, out, relu_out, s, tiles_w, tiles, threads);
         return;
     }
     // Large maps: blocks of tiles, each thread transforming and multiplying its own blocks.
@@ -297,7 +303,7 @@ void convolve(const float* x, const float* u, const float* bias, float* out,
             transform_input<M>(x, s, tiles_w, first, count, 0, s.cin, v, rows);
             for (int xi = 0; xi < positions; ++xi)
                 multiply_position(u, v, m, s, count, xi, !threads);
-            transform_output<M>(m, bias, s, tiles_w, first, count, 0, s.cout, out, rows);
+            transform_output<M>(m, bias, s, tiles_w, first, count, 0, s.cout, out, relu_out, rows);
         }
     }
 }
@@ -328,12 +334,12 @@ std::vector<float> winograd_weights(const float* weight, int cout, int cin, int 
 }
 
 void winograd_conv3x3(const float* x, const float* u, const float* bias, float* out,
-                      const WinogradShape& s) {
+                      float* relu_out, const WinogradShape& s) {
     CL_ASSERT(s.tile == 2 || s.tile == 4);
     if (s.tile == 2)
-        convolve<2>(x, u, bias, out, s);
+        convolve<2>(x, u, bias, out, relu_out, s);
     else
-        convolve<4>(x, u, bias, out, s);
+        convolve<4>(x, u, bias, out, relu_out, s);
 }
 
 }  // namespace cl

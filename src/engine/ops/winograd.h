@@ -24,10 +24,11 @@ int winograd_positions(int tile);
 // weight [cout, cin, 3, 3] -> U [positions][cout][cin], U = G g G^T per channel pair.
 std::vector<float> winograd_weights(const float* weight, int cout, int cin, int tile);
 
-// x [cin, H, W] -> out [cout, OH, OW] (overwritten; bias added when not null), with the
-// padding `pad` on every side, stride 1, no dilation; u from winograd_weights with s.tile.
-// Threads over blocks of tiles when the layer is big enough.
+// x [cin, H, W] -> out [cout, OH, OW] (overwritten; bias added when not null; ReLU(out) into
+// relu_out unless it is null), with the padding `pad` on every side, stride 1, no dilation;
+// u from winograd_weights with s.tile. Threads over blocks of tiles when the layer is big
+// enough.
 void winograd_conv3x3(const float* x, const float* u, const float* bias, float* out,
-                      const WinogradShape& s);
+                      float* relu_out, const WinogradShape& s);
 
 }  // namespace cl
