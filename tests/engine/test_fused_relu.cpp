@@ -53,12 +53,9 @@ TEST_P(FusedRelu, EqualsConvolutionThenReluBitForBit) {
 }
 
 const FusedCase k_fused_cases[] = {
-    {"direct_few_channels", 3, 30, 10, 3, 1, 0, 1},
-    {"winograd_2x2", 64, 14, 64, 3, 1, 1, 1},
-    {"winograd_4x4", 64, 28, 64, 3, 1, 1, 1},
-    {"im2col_stride2", 16, 23, 24, 3, 2, 1, 1},
-    {"one_by_one", 32, 9, 40, 1, 1, 0, 1},
-    {"grouped", 8, 17, 12, 3, 2, 1, 2},
+    {"direct_few_channels", 3, 30, 10, 3, 1, 0, 1}, {"winograd_2x2", 64, 14, 64, 3, 1, 1, 1},
+    {"winograd_4x4", 64, 28, 64, 3, 1, 1, 1},       {"im2col_stride2", 16, 23, 24, 3, 2, 1, 1},
+    {"one_by_one", 32, 9, 40, 1, 1, 0, 1},          {"grouped", 8, 17, 12, 3, 2, 1, 2},
 };
 
 INSTANTIATE_TEST_SUITE_P(Conv2d, FusedRelu, ::testing::ValuesIn(k_fused_cases),
