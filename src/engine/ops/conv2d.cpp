@@ -288,60 +288,61 @@ private:
                                     win.out_w);
     }
 
-    void forward_direct(const Tensor& x, const ConvWindow& win, Tensor& output,
-                        Tensor* relu) const {
-        const int cout_g = p_.out_channels / p_.groups;
-        DirectConvShape s;
+    // One sample and group of the layer as the plane kernels (direct, Winograd) take it.
+    template <typename PlaneShape>
+    PlaneShape plane_shape(const ConvWindow& win) const {
+        PlaneShape s;
         s.cin = win.channels;
-        s.cout = cout_g;
+        s.cout = p_.out_channels / p_.groups;
         s.height = win.height;
         s.width = win.width;
-        s.kernel = p_.kernel;
         s.pad = p_.pad;
         s.out_h = win.out_h;
         s.out_w = win.out_w;
+        return s;
+    }
+
+    // f(input, group, output, relu_output or nullptr) for every sample and group.
+    template <typename F>
+    void for_each_plane(const Tensor& x, const ConvWindow& win, Tensor& output, Tensor* relu,
+                        F f) const {
+        const int cout_g = p_.out_channels / p_.groups;
         const int64_t in_plane = int64_t(win.height) * win.width;
         const int64_t out_plane = int64_t(win.out_h) * win.out_w;
         for (int n = 0; n < x.shape().n; ++n)
             for (int g = 0; g < p_.groups; ++g) {
                 const int64_t at = (int64_t(n) * p_.out_channels + g * cout_g) * out_plane;
-                direct_conv(
-                    x.data() + (int64_t(n) * in_channels_ + g * win.channels) * in_plane,
-                    weight_.data() + int64_t(g) * cout_g * win.channels * p_.kernel * p_.kernel,
-                    p_.bias ? bias_.data() + g * cout_g : nullptr, output.data() + at,
-                    relu ? relu->data() + at : nullptr, s);
+                f(x.data() + (int64_t(n) * in_channels_ + g * win.channels) * in_plane, g,
+                  output.data() + at, relu ? relu->data() + at : nullptr);
             }
+    }
+
+    const float* group_bias(int g) const {
+        return p_.bias ? bias_.data() + g * (p_.out_channels / p_.groups) : nullptr;
+    }
+
+    void forward_direct(const Tensor& x, const ConvWindow& win, Tensor& output,
+                        Tensor* relu) const {
+        DirectConvShape s = plane_shape<DirectConvShape>(win);
+        s.kernel = p_.kernel;
+        const int64_t group_weights = int64_t(s.cout) * s.cin * p_.kernel * p_.kernel;
+        for_each_plane(x, win, output, relu, [&](const float* in, int g, float* out, float* r) {
+            direct_conv(in, weight_.data() + g * group_weights, group_bias(g), out, r, s);
+        });
     }
 
     void forward_winograd(const Tensor& x, const ConvWindow& win, int tile, Tensor& output,
                           Tensor* relu) const {
-        const int cout_g = p_.out_channels / p_.groups;
-        WinogradShape s;
-        s.cin = win.channels;
-        s.cout = cout_g;
-        s.height = win.height;
-        s.width = win.width;
-        s.pad = p_.pad;
-        s.out_h = win.out_h;
-        s.out_w = win.out_w;
+        WinogradShape s = plane_shape<WinogradShape>(win);
         s.tile = tile;
-        const int64_t in_plane = int64_t(win.height) * win.width;
-        const int64_t out_plane = int64_t(win.out_h) * win.out_w;
         // While training the optimizer rewrites the weights between forwards without calling
         // params(), so they are transformed afresh each time.
         const std::shared_ptr<const WinogradCache::Groups> u =
-            training_
-                ? WinogradCache::transform(weight_.data(), p_.groups, cout_g, win.channels, tile)
-                : winograd_cache_.get(weight_.data(), p_.groups, cout_g, win.channels, tile);
-        for (int g = 0; g < p_.groups; ++g) {
-            for (int n = 0; n < x.shape().n; ++n) {
-                const int64_t at = (int64_t(n) * p_.out_channels + g * cout_g) * out_plane;
-                winograd_conv3x3(
-                    x.data() + (int64_t(n) * in_channels_ + g * win.channels) * in_plane,
-                    (*u)[size_t(g)].data(), p_.bias ? bias_.data() + g * cout_g : nullptr,
-                    output.data() + at, relu ? relu->data() + at : nullptr, s);
-            }
-        }
+            training_ ? WinogradCache::transform(weight_.data(), p_.groups, s.cout, s.cin, tile)
+                      : winograd_cache_.get(weight_.data(), p_.groups, s.cout, s.cin, tile);
+        for_each_plane(x, win, output, relu, [&](const float* in, int g, float* out, float* r) {
+            winograd_conv3x3(in, (*u)[size_t(g)].data(), group_bias(g), out, r, s);
+        });
     }
 
     // A 1x1 stride-1 unpadded convolution reads its input as the column matrix directly.
