@@ -158,7 +158,13 @@ float fma_chains(int64_t steps) {
     using Vec = __m512;
     auto fma = [](Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); };
     auto set = [](float v) { return _mm512_set1_ps(v); };
-    auto sum = [](Vec v) { return _mm512_reduce_add_ps(v); };
+    auto sum = [](Vec v) {  // not _mm512_reduce_add_ps: GCC 12 warns inside its header
+        alignas(64) float f[16];
+        _mm512_store_ps(f, v);
+        float total = 0;
+        for (float x : f) total += x;
+        return total;
+    };
     constexpr int k_lanes = 16;
 #else
     using Vec = __m256;

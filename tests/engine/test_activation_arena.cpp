@@ -18,7 +18,9 @@ TEST(ActivationArena, LaysOutAlignedDisjointTensorsInOneBlock) {
     for (size_t i = 0; i < t.size(); ++i) {
         EXPECT_EQ(t[i].shape(), shapes[i]);
         EXPECT_EQ(reinterpret_cast<uintptr_t>(t[i].data()) % 64, 0u) << i;
-        if (i > 0) EXPECT_GE(t[i].data(), t[i - 1].data() + t[i - 1].numel()) << i;
+        if (i > 0) {
+            EXPECT_GE(t[i].data(), t[i - 1].data() + t[i - 1].numel()) << i;
+        }
     }
 }
 

@@ -93,6 +93,22 @@ TEST(DirectConvInConv2d, PickedForFewChannelsWithGroupsAndABatch) {
     EXPECT_TENSORS_CLOSE(run_op(*op, x), conv2d_reference(x, weight, &bias, params), 1e-4f, 1e-4f);
 }
 
+TEST(DirectConvInConv2d, DepthwiseAndChannelMultiplier) {
+    // MobileNet's depthwise 3x3 (one input channel per group) and a multiplier of 2.
+    for (int per_group : {1, 2}) {
+        const Conv2dParams params = conv(8 * per_group, 3).with_pad(1).with_groups(8);
+        auto op = make_conv2d(8, params);
+        const Tensor x = random_tensor({1, 8, 13, 20}, 27);
+        const Tensor weight = random_tensor({8 * per_group, 1, 3, 3}, 28);
+        const Tensor bias = random_tensor({8 * per_group, 1, 1, 1}, 29);
+        set_param(*op, "weight", weight);
+        set_param(*op, "bias", bias);
+        EXPECT_TENSORS_CLOSE(run_op(*op, x), conv2d_reference(x, weight, &bias, params), 1e-5f,
+                             1e-5f)
+            << per_group << " output channels per group";
+    }
+}
+
 TEST(DirectConvRule, NarrowRowsAndManyChannelsGoElsewhere) {
     EXPECT_TRUE(direct_conv_worth_it(10, 10, 3, 60));   // TinyVGG
     EXPECT_TRUE(direct_conv_worth_it(6, 16, 5, 10));    // LeNet conv2

@@ -389,7 +389,9 @@ TEST(LazyGrads, InferenceAllocatesNoGradients) {
     Graph fresh = g.clone();
     const Activations acts = g.forward(random_tensor({2, 3, 8, 8}, 9));
     for (GraphParam& p : g.params()) {
-        if (p.param.grad) EXPECT_TRUE(p.param.grad->empty()) << p.name;
+        if (p.param.grad) {
+            EXPECT_TRUE(p.param.grad->empty()) << p.name;
+        }
     }
 
     graph_backward(g, acts, x, random_tensor(acts.outputs[size_t(x)].shape(), 10));
