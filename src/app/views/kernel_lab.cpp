@@ -237,6 +237,16 @@ void KernelLabView::update_pool1() {
     }
 }
 
+namespace {
+// Row-major index of the largest |value| (the first one on ties).
+int strongest_cell(const Tensor& map) {
+    int best = 0;
+    for (int64_t i = 1; i < map.numel(); ++i)
+        if (std::fabs(map[i]) > std::fabs(map[best])) best = int(i);
+    return best;
+}
+}  // namespace
+
 void KernelLabView::compute_outputs(const AppState& state) {
     const KernelLabState& s = state.kernel_lab;
     outputs_.assign(s.kernels.size(), Tensor::zeros({1, 1, 1, 1}));
@@ -263,6 +273,7 @@ void KernelLabView::compute_outputs(const AppState& state) {
     }
     output_ = outputs_[size_t(s.selected)];
     output_error_ = output_errors_[size_t(s.selected)];
+    if (!cell_picked_ && output_error_.empty()) cell_ = strongest_cell(output_);
 }
 
 void KernelLabView::step(AppState& state, const Snapshot& snapshot, int delta) {
@@ -271,6 +282,7 @@ void KernelLabView::step(AppState& state, const Snapshot& snapshot, int delta) {
     if (cells <= 0) return;
     if (!animating_) cell_ = delta > 0 ? -1 : cells;
     animating_ = true;
+    cell_picked_ = true;
     playing_ = false;
     cell_ = int(std::clamp(long(cell_) + delta, 0L, long(cells - 1)));
 }

@@ -97,6 +97,9 @@ private:
 
     // Animation: the output cell being computed, row-major; -1 shows the whole map.
     int cell_ = 0;
+    // Until a person picks a cell (click, step, play), the arithmetic shows the cell with the
+    // strongest response: the top-left corner of a digit is all zeros, nothing to read.
+    bool cell_picked_ = false;
     bool animating_ = false, playing_ = false;
     float speed_ = 4.0f;  // cells per second
     double play_clock_ = 0.0;

@@ -263,6 +263,7 @@ void KernelLabView::draw_images(AppState& state, const TextureCache& textures, f
                           hx, double(output_.at(0, 0, hy, hx)));
         if (ImGui::IsItemClicked()) {
             cell_ = hy * ow + hx;
+            cell_picked_ = true;
             playing_ = false;
         }
     }
@@ -353,11 +354,12 @@ void KernelLabView::toggle_play() {
     if (!playing_ && (!animating_ || cell_ >= cells - 1)) cell_ = 0;
     playing_ = !playing_;
     animating_ = true;
+    cell_picked_ = true;
 }
 
 void KernelLabView::draw_animation_controls(AppState& state) {
     const int cells = output_error_.empty() ? int(output_.numel()) : 0;
-    if (ImGui::Button("|<")) cell_ = 0, animating_ = true, playing_ = false;
+    if (ImGui::Button("|<")) cell_ = 0, animating_ = true, playing_ = false, cell_picked_ = true;
     ImGui::SameLine();
     if (ImGui::Button("<")) step(state, Snapshot{}, -1);
     ImGui::SameLine();
