@@ -36,8 +36,8 @@ struct RunControl {
 struct Activations {
     std::vector<Tensor> outputs;  // outputs[i] belongs to graph.nodes()[i]
     std::vector<double> millis;   // per node wall time
-    // fused[i]: node i (a ReLU) was written by node i-1's op in the same pass; millis[i] is 0
-    // and its time is in millis[i-1].
+    // fused[i]: node i (a ReLU) was written by node i-1's op (a Conv2d, BatchNorm2d or Add) in
+    // the same pass; millis[i] is 0 and its time is in millis[i-1].
     std::vector<bool> fused;
     bool cancelled = false;
     double total_millis() const;

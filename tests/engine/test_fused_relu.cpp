@@ -1,8 +1,8 @@
 // A ReLU right after a convolution is written by the convolution in the same pass: the graph
 // marks it fused, and both outputs equal, bit for bit, what the convolution and a separate ReLU
 // give, on every path Conv2d takes (direct loops, Winograd F(2x2) and F(4x4), im2col + GEMM,
-// 1x1 without im2col, grouped). ReLUs that do not directly follow their convolution are left
-// alone.
+// 1x1 without im2col, grouped), and by BatchNorm2d and Add. ReLUs that do not directly follow
+// their input's node are left alone.
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -63,6 +63,33 @@ INSTANTIATE_TEST_SUITE_P(Conv2d, FusedRelu, ::testing::ValuesIn(k_fused_cases),
                              return std::string(info.param.name);
                          });
 
+TEST(FusedRelu, BatchNormAndAddWriteTheirReluToo) {
+    // ResNet's conv -> bn -> relu and add -> relu.
+    Graph g("resnet_like");
+    g.add_input("x", {1, 6, 9, 11});
+    const int c = g.add("conv", make_conv2d(6, conv(6, 3).with_pad(1)), {0});
+    const int bn = g.add("bn", make_batchnorm2d(6), {c});
+    const int bn_relu = g.add("bn_relu", make_relu(), {bn});
+    const int sum = g.add("add", make_add(), {bn_relu, 0});
+    const int sum_relu = g.add("add_relu", make_relu(), {sum});
+    randomize(g, 11);
+    for (GraphParam& p : g.params())  // a positive variance
+        if (p.name == "bn.running_var") p.param.value->fill(0.7f);
+    RunControl poisoned;
+    poisoned.poison_outputs = true;
+    const Activations acts = g.forward(random_tensor(g.input_shape(), 12), poisoned);
+    for (const auto& [op_node, relu_node] : {std::pair{bn, bn_relu}, std::pair{sum, sum_relu}}) {
+        EXPECT_TRUE(acts.fused[size_t(relu_node)]) << g.node(relu_node).name;
+        EXPECT_TENSORS_CLOSE(acts.outputs[size_t(relu_node)],
+                             run_op(*make_relu(), acts.outputs[size_t(op_node)]), 0.0f, 0.0f);
+    }
+    EXPECT_TENSORS_CLOSE(acts.outputs[size_t(bn)], run_op(*g.node(bn).op, acts.outputs[size_t(c)]),
+                         0.0f, 0.0f);
+    EXPECT_TENSORS_CLOSE(
+        acts.outputs[size_t(sum)],
+        run_op(*g.node(sum).op, {&acts.outputs[size_t(bn_relu)], &acts.outputs[0]}), 0.0f, 0.0f);
+}
+
 TEST(FusedRelu, PathsAreTheOnesNamed) {
     EXPECT_EQ(winograd_tile_for(64, 64, 14, 14), 2);
     EXPECT_EQ(winograd_tile_for(64, 64, 28, 28), 4);
@@ -75,7 +102,8 @@ TEST(FusedRelu, OnlyAReluOfTheNodeJustBefore) {
     const int b = g.add("conv_b", make_conv2d(4, conv(4, 3).with_pad(1)), {a});
     const int relu_of_a = g.add("relu_a", make_relu(), {a});  // not right after conv_a
     const int sum = g.add("sum", make_add(), {b, relu_of_a});
-    const int relu_of_sum = g.add("relu_sum", make_relu(), {sum});  // Add cannot fuse
+    g.add("other", make_conv2d(4, conv(4, 1)), {a});
+    const int relu_of_sum = g.add("relu_sum", make_relu(), {sum});  // "other" stands between
     randomize(g, 5);
     const Activations acts = g.forward(random_tensor(g.input_shape(), 6));
     for (int i = 0; i < g.size(); ++i) EXPECT_FALSE(acts.fused[size_t(i)]) << g.node(i).name;

@@ -44,7 +44,17 @@ public:
     }
 
     void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const override {
-        const Tensor& x = *inputs[0];
+        run(*inputs[0], output, nullptr);
+    }
+
+    // A following ReLU (ResNet's conv -> bn -> relu) from each channel's values while in cache.
+    bool forward_with_relu(const std::vector<const Tensor*>& inputs, Tensor& output,
+                           Tensor& relu_output) const override {
+        run(*inputs[0], output, &relu_output);
+        return true;
+    }
+
+    void run(const Tensor& x, Tensor& output, Tensor* relu) const {
         const Shape s = x.shape();
         const int64_t area = int64_t(s.h) * s.w;
         const Stats stats = training_ ? batch_stats(x) : running_stats();
@@ -68,6 +78,7 @@ public:
                 const int64_t offset = (int64_t(n) * s.c + c) * area;
                 for (int64_t i = 0; i < area; ++i)
                     output[offset + i] = x[offset + i] * scale + shift;
+                if (relu) relu_into(output.data() + offset, relu->data() + offset, area);
             }
     }
 

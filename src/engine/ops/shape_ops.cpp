@@ -103,6 +103,14 @@ public:
         for (size_t k = 1; k < inputs.size(); ++k) add_into(*inputs[k], &output);
     }
 
+    // ResNet's add -> relu: the sum is still in cache (a block's output is at most 800 kB).
+    bool forward_with_relu(const std::vector<const Tensor*>& inputs, Tensor& output,
+                           Tensor& relu_output) const override {
+        forward(inputs, output);
+        relu_into(output.data(), relu_output.data(), output.numel());
+        return true;
+    }
+
     void backward(const BackwardArgs& args) override {
         for (Tensor* dx : args.grad_inputs) add_into(*args.grad_output, dx);
     }
