@@ -1,4 +1,5 @@
-// One switch for both thread pools the engine uses: OpenMP loops and Eigen's GEMM.
+// One switch for the engine's thread pools: its own (parallel.h, every inference loop and
+// GEMM), and OpenMP with Eigen's GEMM (training's per-slice threads and its backward products).
 #include "engine/threading.h"
 
 #include <omp.h>
@@ -6,6 +7,7 @@
 #include <Eigen/Core>
 
 #include "engine/error.h"
+#include "engine/parallel.h"
 
 namespace cl {
 
@@ -15,6 +17,7 @@ void set_thread_count(int threads) {
     const int n = threads == 0 ? omp_get_num_procs() : threads;
     omp_set_num_threads(n);
     Eigen::setNbThreads(n);
+    set_parallel_threads(n);
 }
 
 int thread_count() {

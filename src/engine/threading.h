@@ -1,4 +1,5 @@
-// How many CPU threads the engine uses (Eigen's GEMM and the ops' OpenMP loops).
+// How many CPU threads the engine uses (its own pool for inference; OpenMP and Eigen's GEMM
+// for training).
 #pragma once
 
 namespace cl {

@@ -9,6 +9,7 @@
 #include "engine/error.h"
 #include "engine/ops/gemm.h"
 #include "engine/ops/scratch.h"
+#include "engine/parallel.h"
 
 namespace cl {
 
@@ -142,8 +143,7 @@ void direct_conv(const float* x, const float* weight, const float* bias, float* 
     const int64_t macs = int64_t(s.cout) * s.out_h * s.out_w * s.cin * s.kernel * s.kernel;
     const int jobs = blocks * s.out_h;
     // Threads share the padded image of the calling thread: it is read-only from here on.
-#pragma omp parallel for schedule(static) if (macs >= k_min_parallel_macs)
-    for (int job = 0; job < jobs; ++job) {
+    parallel_for_if(macs >= k_min_parallel_macs, jobs, [&](int job) {
         const int block = job / s.out_h, oy = job % s.out_h;
         const int c0 = block * k_max_block;
         const int channels = std::min(k_max_block, s.cout - c0);
@@ -159,7 +159,7 @@ void direct_conv(const float* x, const float* weight, const float* bias, float* 
             conv_row_block<Wide, 1>(channels, in, w, b, o, r, s, oy);
         else
             conv_row_block<Vec8, 1>(channels, in, w, b, o, r, s, oy);
-    }
+    });
 }
 
 }  // namespace cl

@@ -1,5 +1,6 @@
 // Row-major GEMM on Eigen's packed kernel, called directly with no parallel-info (what Eigen's
-// own dispatcher does when it decides on one thread); large products through Eigen's threads.
+// own dispatcher does when it decides on one thread); large products in blocks on the engine's
+// pool; products only 2-4 vectors wide through a kernel of our own.
 #include "engine/ops/gemm.h"
 
 #include <Eigen/Core>
@@ -7,13 +8,11 @@
 #include <cstring>
 
 #include "engine/error.h"
+#include "engine/parallel.h"
 
 namespace cl {
 
 namespace {
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using ConstStrided = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
-using Strided = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
 
 // ---- Few columns (n <= 4 vectors): C rows computed R at a time, streaming A once -------------
 // Eigen tiles a row-major C along n, 48 columns per register tile with AVX-512, so a product
@@ -80,8 +79,7 @@ void few_columns(const GemmArgs& g, bool threads) {
     int at[NV];
     for (int j = 0; j < NV; ++j) at[j] = std::min(j * k_lanes, g.n - k_lanes);
     const int steps = g.m / R;
-#pragma omp parallel for schedule(static) if (threads)
-    for (int step = 0; step < steps; ++step) few_columns_rows<R, NV>(g, step * R, at);
+    parallel_for_if(threads, steps, [&](int step) { few_columns_rows<R, NV>(g, step * R, at); });
     for (int row = steps * R; row < g.m; ++row) few_columns_rows<1, NV>(g, row, at);
 }
 
@@ -112,6 +110,37 @@ void gemm_serial(const GemmArgs& g) {
         for (int i = 0; i < g.m; ++i) std::fill_n(g.c + int64_t(i) * g.ldc, g.n, 0.0f);
     Kernel::run(g.m, g.n, g.k, g.a, g.lda, g.b, g.ldb, g.c, 1, g.ldc, 1.0f, blocking, nullptr);
 }
+// A large product in independent column blocks on the engine's pool (parallel.h), each through
+// the serial kernel, two blocks a thread so that a thread that wakes late finds its share
+// taken rather than holding the others up. Eigen's own threading packs A once for all threads
+// and is faster on a quiet machine where A is large for the columns (AlexNet's conv2: 2.7
+// against 3.2 ms), but it is OpenMP: each product waits for every thread of the team, and
+// mixing its spinning threads with the pool's made everything slower.
+void gemm_parallel(const GemmArgs& g) {
+    const int threads = parallel_threads();
+    if (threads == 1) return gemm_serial(g);
+    const bool by_columns = g.n >= 256;
+    const int unit = by_columns ? 16 : 8;  // columns: a vector's width; rows: a few
+    const int extent = by_columns ? g.n : g.m;
+    const int units = (extent + unit - 1) / unit;
+    const int blocks = std::max(1, std::min(2 * threads, units));
+    parallel_for(blocks, [&](int block) {
+        const int begin = std::min(extent, int(int64_t(units) * block / blocks) * unit);
+        const int end = std::min(extent, int(int64_t(units) * (block + 1) / blocks) * unit);
+        if (end <= begin) return;
+        GemmArgs part = g;
+        if (by_columns) {
+            part.n = end - begin;
+            part.b = g.b + begin;
+            part.c = g.c + begin;
+        } else {
+            part.m = end - begin;
+            part.a = g.a + int64_t(begin) * g.lda;
+            part.c = g.c + int64_t(begin) * g.ldc;
+        }
+        gemm_serial(part);
+    });
+}
 }  // namespace
 
 void gemm(const GemmArgs& g) {
@@ -131,17 +160,7 @@ void gemm(const GemmArgs& g) {
         gemm_serial(g);
         return;
     }
-    // Eigen's threaded product: one lock-step part per thread over shared packed panels.
-    // Measured against independent chunks handed out dynamically (docs/benchmarks.md): on this
-    // busy 2-core machine the chunks were slower, since Eigen's back-to-back regions keep the
-    // second thread spinning instead of asleep.
-    ConstStrided a(g.a, g.m, g.k, Eigen::OuterStride<>(g.lda));
-    ConstStrided b(g.b, g.k, g.n, Eigen::OuterStride<>(g.ldb));
-    Strided c(g.c, g.m, g.n, Eigen::OuterStride<>(g.ldc));
-    if (g.accumulate)
-        c.noalias() += a * b;
-    else
-        c.noalias() = a * b;
+    gemm_parallel(g);
 }
 
 }  // namespace cl

@@ -21,8 +21,8 @@ struct GemmArgs {
     bool allow_threads = true;  // false: always the calling thread (callers that thread)
 };
 
-// Eigen's packed GEMM kernel either way; Eigen's OpenMP threads only when
-// m*n*k >= k_min_parallel_macs and not already inside a parallel region.
+// Eigen's packed GEMM kernel (or gemm.cpp's own for results 2-4 vectors wide); spread over the
+// engine's threads (parallel.h) only when m*n*k >= k_min_parallel_macs.
 void gemm(const GemmArgs& g);
 
 }  // namespace cl

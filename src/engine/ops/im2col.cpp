@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "engine/parallel.h"
+
 namespace cl {
 
 namespace {
@@ -31,8 +33,7 @@ void im2col_rows(const float* image, const ConvWindow& w, int oh_begin, int oh_e
     const int kk = w.kernel * w.kernel;
     const int rows = w.channels * kk;
     const int64_t spatial = int64_t(oh_end - oh_begin) * w.out_w;
-#pragma omp parallel for if (rows * spatial > k_parallel_floats)
-    for (int r = 0; r < rows; ++r) {
+    parallel_for_if(rows * spatial > k_parallel_floats, rows, [&](int r) {
         const int c = r / kk, kh = (r % kk) / w.kernel, kw = r % w.kernel;
         const int col_offset = kw * w.dilation;
         int lo = 0, hi = 0;
@@ -54,7 +55,7 @@ void im2col_rows(const float* image, const ConvWindow& w, int oh_begin, int oh_e
             }
             std::fill(dst + hi, dst + w.out_w, 0.0f);
         }
-    }
+    });
 }
 
 void col2im(const float* columns, const ConvWindow& w, float* image) {

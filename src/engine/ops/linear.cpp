@@ -1,5 +1,4 @@
 // Linear (fully connected): any [N,C,H,W] input is read as [N, C*H*W]; Eigen GEMV/GEMM.
-#include <omp.h>
 
 #include <algorithm>
 
@@ -7,6 +6,7 @@
 #include "engine/ops/gemm.h"
 #include "engine/ops/op.h"
 #include "engine/ops/op_common.h"
+#include "engine/parallel.h"
 
 namespace cl {
 
@@ -50,14 +50,14 @@ public:
             // the weights (VGG16's fc6: 411 MB), so large ones are split by rows over the
             // threads, each streaming its own part of the matrix.
             const bool split = int64_t(out_) * in_ >= k_min_parallel_macs;
-            const int parts = split ? std::min(omp_get_max_threads(), out_) : 1;
-#pragma omp parallel for schedule(static) if (parts > 1)
-            for (int part = 0; part < parts; ++part) {
+            // Four parts a thread: a late thread's share is taken by the others.
+            const int parts = split ? std::min(4 * parallel_threads(), out_) : 1;
+            parallel_for(parts, [&](int part) {
                 const int r0 = int(int64_t(out_) * part / parts);
                 const int r1 = int(int64_t(out_) * (part + 1) / parts);
                 y.row(0).segment(r0, r1 - r0).transpose().noalias() =
                     w.middleRows(r0, r1 - r0) * x.row(0).transpose();
-            }
+            });
         } else {
             y.noalias() = x * w.transpose();  // [N, in] x [in, out]
         }

@@ -7,6 +7,7 @@
 #include "engine/error.h"
 #include "engine/ops/op.h"
 #include "engine/ops/op_common.h"
+#include "engine/parallel.h"
 
 namespace cl {
 
@@ -28,14 +29,13 @@ public:
         const Tensor& x = *inputs[0];
         const Shape s = x.shape();
         const int64_t area = int64_t(s.h) * s.w;
-#pragma omp parallel for if (x.numel() > (1 << 15))
-        for (int n = 0; n < s.n; ++n) {
+        parallel_for_if(x.numel() > (1 << 15), s.n, [&](int n) {
             std::vector<float> scale(size_t(s.c * area));  // [C, H*W]
             compute_scale(x.data() + n * s.c * area, s.c, area, scale.data());
             const float* src = x.data() + n * s.c * area;
             float* dst = output.data() + n * s.c * area;
             for (int64_t i = 0; i < s.c * area; ++i) dst[i] = src[i] * std::pow(scale[i], -p_.beta);
-        }
+        });
     }
 
     // dx_i = dy_i s_i^-b - (2 a b / size) x_i sum over j whose window holds i of dy_j x_j

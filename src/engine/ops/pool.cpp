@@ -9,6 +9,7 @@
 #include "engine/error.h"
 #include "engine/ops/op.h"
 #include "engine/ops/op_common.h"
+#include "engine/parallel.h"
 
 namespace cl {
 
@@ -133,10 +134,13 @@ public:
         // two-pass loop the compiler vectorises: the maximum down each column of the window's
         // rows, then across each window's columns. Through the general loop LeNet's and
         // TinyVGG's pools cost 3 ns per output cell and ResNet-18's 3x3 pool 1.2 ms.
-        const auto [full_h0, full_h1] = full_windows(
+        // Output rows [h0, h1) and columns [w0, w1) have unclipped windows.
+        const std::pair<int, int> full_rows = full_windows(
             out.h, p_.kernel, [&](int i) { return rows[size_t(i)].h1 - rows[size_t(i)].h0; });
-        const auto [full_w0, full_w1] = full_windows(
+        const std::pair<int, int> full_cols = full_windows(
             out.w, p_.kernel, [&](int i) { return cols[size_t(i)].w1 - cols[size_t(i)].w0; });
+        const int h0 = full_rows.first, h1 = full_rows.second;
+        const int w0 = full_cols.first, w1 = full_cols.second;
         const bool halving = p_.kernel == 2 && p_.stride == 2;
         // A clipped window, by the general loop.
         auto window_max = [&](const float* src, const PoolWindow& r, const PoolWindow& c, int oh,
@@ -148,36 +152,30 @@ public:
                 for (int w = c.w0; w < c.w1; ++w) best = max_keeping_nan(best, src[h * in.w + w]);
             return best;
         };
-#pragma omp parallel if (output.numel() > (1 << 16))
-        {
+        parallel_for_if(output.numel() > (1 << 16), planes, [&](int pl) {
             std::vector<float> column_max(size_t(in.w));
-#pragma omp for
-            for (int pl = 0; pl < planes; ++pl) {
-                const float* src = x.data() + int64_t(pl) * in.h * in.w;
-                float* dst = output.data() + int64_t(pl) * out.h * out.w;
-                for (int oh = 0; oh < out.h; ++oh) {
-                    const PoolWindow& r = rows[size_t(oh)];
-                    const bool full_row = oh >= full_h0 && oh < full_h1;
-                    if (full_row && halving && full_w1 > full_w0) {
-                        const float* top = src + int64_t(r.h0) * in.w + cols[size_t(full_w0)].w0;
-                        max_of_pairs_of_rows(top, top + in.w, full_w1 - full_w0,
-                                             dst + oh * out.w + full_w0);
-                    } else if (full_row) {
-                        max_down_columns(src + int64_t(r.h0) * in.w, in.w, p_.kernel,
-                                         column_max.data());
-                        if (full_w1 > full_w0)
-                            max_across_windows(column_max.data() + cols[size_t(full_w0)].w0,
-                                               p_.stride, p_.kernel, full_w1 - full_w0,
-                                               dst + oh * out.w + full_w0);
-                    }
-                    for (int ow = 0; ow < out.w; ++ow) {
-                        if (full_row && ow == full_w0) ow = full_w1;  // done above
-                        if (ow >= out.w) break;
-                        dst[oh * out.w + ow] = window_max(src, r, cols[size_t(ow)], oh, ow);
-                    }
+            const float* src = x.data() + int64_t(pl) * in.h * in.w;
+            float* dst = output.data() + int64_t(pl) * out.h * out.w;
+            for (int oh = 0; oh < out.h; ++oh) {
+                const PoolWindow& r = rows[size_t(oh)];
+                const bool full_row = oh >= h0 && oh < h1;
+                if (full_row && halving && w1 > w0) {
+                    const float* top = src + int64_t(r.h0) * in.w + cols[size_t(w0)].w0;
+                    max_of_pairs_of_rows(top, top + in.w, w1 - w0, dst + oh * out.w + w0);
+                } else if (full_row) {
+                    max_down_columns(src + int64_t(r.h0) * in.w, in.w, p_.kernel,
+                                     column_max.data());
+                    if (w1 > w0)
+                        max_across_windows(column_max.data() + cols[size_t(w0)].w0, p_.stride,
+                                           p_.kernel, w1 - w0, dst + oh * out.w + w0);
+                }
+                for (int ow = 0; ow < out.w; ++ow) {
+                    if (full_row && ow == w0) ow = w1;  // done above
+                    if (ow >= out.w) break;
+                    dst[oh * out.w + ow] = window_max(src, r, cols[size_t(ow)], oh, ow);
                 }
             }
-        }
+        });
     }
 
     void backward(const BackwardArgs& args) override {
@@ -227,8 +225,7 @@ public:
         const Tensor& x = *inputs[0];
         const Shape in = x.shape(), out = output.shape();
         const int planes = in.n * in.c;
-#pragma omp parallel for if (output.numel() > (1 << 14))
-        for (int pl = 0; pl < planes; ++pl) {
+        parallel_for_if(output.numel() > (1 << 14), planes, [&](int pl) {
             const float* src = x.data() + int64_t(pl) * in.h * in.w;
             float* dst = output.data() + int64_t(pl) * out.h * out.w;
             for (int oh = 0; oh < out.h; ++oh)
@@ -239,7 +236,7 @@ public:
                         for (int w = win.w0; w < win.w1; ++w) sum += src[h * in.w + w];
                     dst[oh * out.w + ow] = sum / float(win.divisor);
                 }
-        }
+        });
     }
 
     void backward(const BackwardArgs& args) override {

@@ -5,8 +5,6 @@
 // The transforms run row-wise over many tiles at once, so every loop is a vector loop.
 #include "engine/ops/winograd.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <memory>
 
@@ -14,6 +12,7 @@
 #include "engine/ops/gemm.h"
 #include "engine/ops/op_common.h"
 #include "engine/ops/scratch.h"
+#include "engine/parallel.h"
 
 namespace cl {
 
@@ -238,10 +237,11 @@ void multiply_position(const float* u, const float* v, float* m, const WinogradS
     gemm(g);
 }
 
-// Small maps (all tiles in one block): the threads share one V and M and split each phase,
-// the input transform by input channel, the products by position, the output transform by
-// output channel. Each thread then reads only its positions' part of U, where splitting the
-// tiles made every thread read all of it (16-38 MB at 512 channels) for a few tiles each.
+// Small maps (all tiles in one block): the threads share one V and M (the caller's) and split
+// each phase, the input transform by input channel, the products by position, the output
+// transform by output channel. Each thread then reads only its positions' part of U, where
+// splitting the tiles made every thread read all of it (16-38 MB at 512 channels) for a few tiles
+// each.
 template <int M>
 void convolve_in_phases(const float* x, const float* u, const float* bias, float* out,
                         float* relu_out, const WinogradShape& s, int tiles_w, int tiles,
@@ -251,19 +251,21 @@ void convolve_in_phases(const float* x, const float* u, const float* bias, float
     float* v = thread_scratch(ScratchSlot::WinogradTransforms,
                               v_floats + size_t(positions) * s.cout * tiles);
     float* m = v + v_floats;
-    const int team = threads ? omp_get_max_threads() : 1;
-#pragma omp parallel num_threads(team) if (threads)
-    {
+    // Channel ranges: a few per thread, so that a thread that wakes late finds its share taken.
+    const int parts = threads ? 4 * parallel_threads() : 1;
+    auto range = [&](int total, int part) { return int(int64_t(total) * part / parts); };
+    parallel_for_if(threads, parts, [&](int part) {
         float* rows = thread_scratch(ScratchSlot::WinogradRows, size_t(scratch_floats<M>(tiles_w)));
-        const int id = omp_get_thread_num(), n = omp_get_num_threads();
-        auto part = [&](int total, int k) { return int(int64_t(total) * k / n); };
-        transform_input<M>(x, s, tiles_w, 0, tiles, part(s.cin, id), part(s.cin, id + 1), v, rows);
-#pragma omp barrier
-#pragma omp for schedule(static)
-        for (int xi = 0; xi < positions; ++xi) multiply_position(u, v, m, s, tiles, xi, !threads);
-        transform_output<M>(m, bias, s, tiles_w, 0, tiles, part(s.cout, id), part(s.cout, id + 1),
-                            out, relu_out, rows);
-    }
+        transform_input<M>(x, s, tiles_w, 0, tiles, range(s.cin, part), range(s.cin, part + 1), v,
+                           rows);
+    });
+    parallel_for_if(threads, positions,
+                    [&](int xi) { multiply_position(u, v, m, s, tiles, xi, !threads); });
+    parallel_for_if(threads, parts, [&](int part) {
+        float* rows = thread_scratch(ScratchSlot::WinogradRows, size_t(scratch_floats<M>(tiles_w)));
+        transform_output<M>(m, bias, s, tiles_w, 0, tiles, range(s.cout, part),
+                            range(s.cout, part + 1), out, relu_out, rows);
+    });
 }
 
 template <int M>
@@ -272,7 +274,7 @@ void convolve(const float* x, const float* u, const float* bias, float* out, flo
     constexpr int positions = Transforms<M>::alpha * Transforms<M>::alpha;
     const int tiles_h = (s.out_h + M - 1) / M, tiles_w = (s.out_w + M - 1) / M;
     const int tiles = tiles_h * tiles_w;
-    const int team = omp_get_max_threads();
+    const int team = parallel_threads();
     const bool threads =
         team > 1 && int64_t(s.cin) * s.cout * tiles * positions >= k_min_parallel_macs;
     const int64_t block_tiles =
@@ -288,24 +290,19 @@ void convolve(const float* x, const float* u, const float* bias, float* out, flo
     if (threads) blocks = (blocks + team - 1) / team * team;
     blocks = std::min(blocks, tiles);
     const int block = (tiles + blocks - 1) / blocks;
-#pragma omp parallel num_threads(team) if (threads && blocks > 1)
-    {
-        // Per thread: V [positions][cin][block], M [positions][cout][block] and the rows.
+    parallel_for_if(threads && blocks > 1, blocks, [&](int bi) {
+        const int first = bi * block, count = std::min(block, tiles - first);
+        if (count <= 0) return;  // rounding the blocks up can leave the last ones empty
+        // The running thread's V [positions][cin][block], M [positions][cout][block] and rows.
         const size_t v_floats = size_t(positions) * s.cin * block;
         const size_t m_floats = size_t(positions) * s.cout * block;
         float* v = thread_scratch(ScratchSlot::WinogradTransforms, v_floats + m_floats);
         float* m = v + v_floats;
         float* rows = thread_scratch(ScratchSlot::WinogradRows, size_t(scratch_floats<M>(tiles_w)));
-#pragma omp for schedule(dynamic)
-        for (int bi = 0; bi < blocks; ++bi) {
-            const int first = bi * block, count = std::min(block, tiles - first);
-            if (count <= 0) continue;  // rounding the blocks up can leave the last ones empty
-            transform_input<M>(x, s, tiles_w, first, count, 0, s.cin, v, rows);
-            for (int xi = 0; xi < positions; ++xi)
-                multiply_position(u, v, m, s, count, xi, !threads);
-            transform_output<M>(m, bias, s, tiles_w, first, count, 0, s.cout, out, relu_out, rows);
-        }
-    }
+        transform_input<M>(x, s, tiles_w, first, count, 0, s.cin, v, rows);
+        for (int xi = 0; xi < positions; ++xi) multiply_position(u, v, m, s, count, xi, !threads);
+        transform_output<M>(m, bias, s, tiles_w, first, count, 0, s.cout, out, relu_out, rows);
+    });
 }
 
 }  // namespace
