@@ -52,17 +52,17 @@ public:
         return *pool;
     }
 
-    int threads() const { return threads_; }
+    int threads() const { return threads_.load(); }
 
     void resize(int threads) {
         std::lock_guard<std::mutex> use(in_use_);  // no batch runs meanwhile
         stop_workers();
-        threads_ = std::max(1, threads);
+        threads_.store(std::max(1, threads));
         stop_ = false;
         // The generation a worker starts from is read here, not in the new thread: a stop that
         // came before the thread ran would otherwise go unseen and join() would wait forever.
         const uint64_t start = generation_.load();
-        for (int i = 1; i < threads_; ++i)
+        for (int i = 1; i < threads_.load(); ++i)
             workers_.emplace_back([this, start] { worker(start); });
     }
 
@@ -91,7 +91,12 @@ public:
                 std::this_thread::yield();
         }
         current_.store(nullptr);
-        while (active_.load() > 0) CL_PAUSE();
+        for (int spins = 0; active_.load() > 0; ++spins) {
+            if (spins < 4096)
+                CL_PAUSE();
+            else
+                std::this_thread::yield();
+        }
         return true;
     }
 
@@ -132,7 +137,7 @@ private:
         }
     }
 
-    int threads_ = 1;
+    std::atomic<int> threads_{1};
     std::vector<std::thread> workers_;
     std::mutex in_use_;  // one batch (or resize) at a time
     std::atomic<Batch*> current_{nullptr};

@@ -17,7 +17,8 @@ void run_jobs(int jobs, JobFunction function, const void* body);
 
 // Runs body(job) for every job in [0, jobs), spread over the pool's threads and the caller;
 // returns when all are done. Serial when jobs < 2, with one thread, inside a job, inside an
-// OpenMP region (training's per-slice threads) or while another thread uses the pool.
+// OpenMP region (training's per-slice threads) or while another thread uses the pool. Jobs must
+// not throw (the ops check their shapes before they start one).
 template <typename Body>
 void parallel_for(int jobs, const Body& body) {
     detail::run_jobs(
@@ -38,6 +39,5 @@ void parallel_for_if(bool worth_it, int jobs, const Body& body) {
 // Threads that work on a parallel_for, the caller included (set by set_thread_count).
 int parallel_threads();
 void set_parallel_threads(int threads);
-
 
 }  // namespace cl
