@@ -87,6 +87,8 @@ private:
     void run();
     std::shared_ptr<const Snapshot> process(const Request& request, uint64_t generation);
     void publish(std::shared_ptr<const Snapshot> snapshot);
+    // Shows a result without answering its request (a second, timed pass follows).
+    void show(std::shared_ptr<const Snapshot> snapshot);
 
     std::function<void()> wake_;
     mutable std::mutex mutex_;
@@ -104,6 +106,7 @@ private:
     Request modified_for_;                   // its zeroed and replaced lists
     std::vector<std::string> class_names_;
     std::shared_ptr<const Snapshot> good_;
+    std::shared_ptr<const Graph> timed_graph_;  // has had its first (untimed) pass
 
     std::thread thread_;  // last: starts after every member above exists
 };
