@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "engine/ops/gemm.h"
 #include "engine/ops/im2col.h"
@@ -78,6 +80,13 @@ void bench_conv(benchmark::State& state, const ConvShape& c) {
         benchmark::Counter(gflop, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// Output height and width of a shape's layer (no dilation).
+std::pair<int, int> output_size(const ConvShape& c) {
+    const Conv2dParams& p = c.params;
+    return {conv_output_size(c.h, p.kernel, p.stride, p.pad),
+            conv_output_size(c.w, p.kernel, p.stride, p.pad)};
+}
+
 // The same 3x3 stride-1 layer through im2col + GEMM in bands, which Conv2d runs where it does
 // not pick Winograd: the A/B for winograd_tile_for.
 void bench_im2col(benchmark::State& state, const ConvShape& c) {
@@ -90,8 +99,7 @@ void bench_im2col(benchmark::State& state, const ConvShape& c) {
     win.kernel = p.kernel;
     win.stride = p.stride;
     win.pad = p.pad;
-    win.out_h = conv_output_size(c.h, p.kernel, p.stride, p.pad);
-    win.out_w = conv_output_size(c.w, p.kernel, p.stride, p.pad);
+    std::tie(win.out_h, win.out_w) = output_size(c);
     const int kdim = c.cin * p.kernel * p.kernel, cols = win.out_h * win.out_w;
     // Bands of output rows with a 2 MB column buffer, as Conv2d does.
     const int band = std::clamp(int((1 << 19) / (int64_t(kdim) * win.out_w)), 1, win.out_h);
@@ -134,8 +142,7 @@ void bench_winograd(benchmark::State& state, const ConvShape& c, int tile) {
     s.height = c.h;
     s.width = c.w;
     s.pad = p.pad;
-    s.out_h = conv_output_size(c.h, 3, 1, p.pad);
-    s.out_w = conv_output_size(c.w, 3, 1, p.pad);
+    std::tie(s.out_h, s.out_w) = output_size(c);
     s.tile = tile;
     const Tensor x = random_tensor({1, c.cin, c.h, c.w}, 1);
     const Tensor w = random_tensor({p.out_channels, c.cin, 3, 3}, 7);

@@ -79,6 +79,22 @@ void arrow(ImDrawList* dl, ImVec2 a, ImVec2 b) {
                           ImVec2(b.x - ux * s + uy * s * 0.6f, b.y - uy * s - ux * s * 0.6f), c);
 }
 
+// A left-to-right chain of layer boxes, the first at (x, y), each fed by an arrow from the one
+// before (the first from `from`); returns the right middle of the last box, where the next
+// arrow starts (`from` when there are none).
+ImVec2 box_chain(ImDrawList* dl, const Graph& graph, const std::vector<int>& nodes, int current,
+                 ImVec2 from, ImVec2 at, ImVec2 box_size, float gap) {
+    for (int i : nodes) {
+        const Node& n = graph.node(i);
+        arrow(dl, from, ImVec2(at.x, from.y));
+        box(dl, at, ImVec2(at.x + box_size.x, at.y + box_size.y), layer_colour(n.op->kind()),
+            box_label(n), chw(n.shape), i == current);
+        from = ImVec2(at.x + box_size.x, at.y + box_size.y / 2);
+        at.x += box_size.x + gap;
+    }
+    return from;
+}
+
 // The boxes of one branch: the nodes worth a box, in order.
 std::vector<int> boxes_of(const Graph& graph, const std::vector<int>& branch) {
     std::vector<int> out;
@@ -352,17 +368,10 @@ void WalkthroughView::draw_residual(AppState& state, const Snapshot& snapshot,
     box(dl, ImVec2(xpos, y0), ImVec2(xpos + bw, y0 + box_h), layer_colour(x.op->kind()), "x",
         chw(x.shape), false);
     const float x_mid = xpos + bw / 2;
-    ImVec2 from(xpos + bw, y0 + box_h / 2);
-    xpos += bw + hgap;
-    const float f_start = xpos;
-    for (int i : f) {
-        const Node& n = graph.node(i);
-        arrow(dl, from, ImVec2(xpos, from.y));
-        box(dl, ImVec2(xpos, y0), ImVec2(xpos + bw, y0 + box_h), layer_colour(n.op->kind()),
-            box_label(n), chw(n.shape), i == node);
-        from = ImVec2(xpos + bw, y0 + box_h / 2);
-        xpos += bw + hgap;
-    }
+    const float f_start = xpos + bw + hgap;
+    const ImVec2 from = box_chain(dl, graph, f, node, ImVec2(xpos + bw, y0 + box_h / 2),
+                                  ImVec2(f_start, y0), ImVec2(bw, box_h), hgap);
+    xpos = from.x + hgap;
     dl->AddText(ImVec2(f_start, p0.y), ImGui::GetColorU32(ImGuiCol_Text), "F(x)");
     // The + node, then the shortcut underneath from x to it.
     const float r = box_h * 0.35f;
@@ -380,7 +389,6 @@ void WalkthroughView::draw_residual(AppState& state, const Snapshot& snapshot,
     const float y_sc = y0 + box_h + ui_scaled(10);
     const ImU32 line = ImGui::GetColorU32(ImGuiCol_TextDisabled);
     ImVec2 sfrom(x_mid, y0 + box_h);
-    float sx = f_start;
     const float sy = sc.empty() ? y_sc + lh * 0.5f : y_sc;
     if (sc.empty()) {
         dl->AddLine(sfrom, ImVec2(x_mid, sy), line, ui_scaled(1.5f));
@@ -390,14 +398,7 @@ void WalkthroughView::draw_residual(AppState& state, const Snapshot& snapshot,
     } else {
         dl->AddLine(sfrom, ImVec2(x_mid, sy + box_h / 2), line, ui_scaled(1.5f));
         sfrom = ImVec2(x_mid, sy + box_h / 2);
-        for (int i : sc) {
-            const Node& n = graph.node(i);
-            arrow(dl, sfrom, ImVec2(sx, sfrom.y));
-            box(dl, ImVec2(sx, sy), ImVec2(sx + bw, sy + box_h), layer_colour(n.op->kind()),
-                box_label(n), chw(n.shape), i == node);
-            sfrom = ImVec2(sx + bw, sy + box_h / 2);
-            sx += bw + hgap;
-        }
+        sfrom = box_chain(dl, graph, sc, node, sfrom, ImVec2(f_start, sy), ImVec2(bw, box_h), hgap);
         dl->AddLine(sfrom, ImVec2(plus.x, sfrom.y), line, ui_scaled(1.5f));
         sfrom = ImVec2(plus.x, sfrom.y);
     }

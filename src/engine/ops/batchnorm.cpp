@@ -12,7 +12,7 @@ namespace cl {
 
 namespace {
 
-class BatchNormOp final : public Op {
+class BatchNormOp final : public ReluFusingOp {
 public:
     BatchNormOp(int channels, float eps, float momentum)
         : channels_(channels), eps_(eps), momentum_(momentum) {
@@ -43,18 +43,10 @@ public:
         return inputs[0];
     }
 
-    void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const override {
-        run(*inputs[0], output, nullptr);
-    }
-
     // A following ReLU (ResNet's conv -> bn -> relu) from each channel's values while in cache.
-    bool forward_with_relu(const std::vector<const Tensor*>& inputs, Tensor& output,
-                           Tensor& relu_output) const override {
-        run(*inputs[0], output, &relu_output);
-        return true;
-    }
-
-    void run(const Tensor& x, Tensor& output, Tensor* relu) const {
+    void forward_fused(const std::vector<const Tensor*>& inputs, Tensor& output,
+                       Tensor* relu) const override {
+        const Tensor& x = *inputs[0];
         const Shape s = x.shape();
         const int64_t area = int64_t(s.h) * s.w;
         const Stats stats = training_ ? batch_stats(x) : running_stats();

@@ -101,7 +101,7 @@ private:
     int tile_ = 0;
 };
 
-class Conv2dOp final : public Op {
+class Conv2dOp final : public ReluFusingOp {
 public:
     Conv2dOp(int in_channels, const Conv2dParams& params)
         : in_channels_(in_channels),
@@ -135,18 +135,10 @@ public:
         return {in.n, p_.out_channels, oh, ow};
     }
 
-    void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const override {
-        run(*inputs[0], output, nullptr);
-    }
-
-    bool forward_with_relu(const std::vector<const Tensor*>& inputs, Tensor& output,
-                           Tensor& relu_output) const override {
-        run(*inputs[0], output, &relu_output);
-        return true;
-    }
-
-    // The forward pass; with `relu`, ReLU(output) is written there band by band as well.
-    void run(const Tensor& x, Tensor& output, Tensor* relu) const {
+    // With `relu`, ReLU(output) is written band by band (or strip, or tile row) as well.
+    void forward_fused(const std::vector<const Tensor*>& inputs, Tensor& output,
+                       Tensor* relu) const override {
+        const Tensor& x = *inputs[0];
         const ConvWindow win = window(x.shape(), output.shape());
         const int cout_g = p_.out_channels / p_.groups;
         const int kdim = win.channels * p_.kernel * p_.kernel;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/error.h"
+#include "engine/ops/op.h"
 #include "engine/tensor.h"
 
 namespace cl {
@@ -30,6 +31,25 @@ inline void allocate_grads(std::initializer_list<std::pair<const Tensor*, Tensor
     for (const auto& [value, grad] : pairs)
         if (!value->empty() && grad->empty()) *grad = Tensor::zeros(value->shape());
 }
+
+// Base of the ops that write a following ReLU in their own pass (Conv2d, BatchNorm2d, Add):
+// one function serves both of Op's entry points.
+class ReluFusingOp : public Op {
+public:
+    void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const final {
+        forward_fused(inputs, output, nullptr);
+    }
+    bool forward_with_relu(const std::vector<const Tensor*>& inputs, Tensor& output,
+                           Tensor& relu_output) const final {
+        forward_fused(inputs, output, &relu_output);
+        return true;
+    }
+
+protected:
+    // The forward pass; with `relu`, ReLU(output) is written there too, while still in cache.
+    virtual void forward_fused(const std::vector<const Tensor*>& inputs, Tensor& output,
+                               Tensor* relu) const = 0;
+};
 
 // dst[i] = ReLU(src[i]) exactly as the ReLU op computes it (NaN stays NaN, -0 stays -0), for
 // the ops that fuse a following ReLU into their own pass (Op::forward_with_relu).

@@ -9,6 +9,7 @@
 #include "engine/error.h"
 #include "engine/ops/op.h"
 #include "engine/ops/op_common.h"
+#include "engine/ops/scratch.h"
 #include "engine/parallel.h"
 
 namespace cl {
@@ -153,7 +154,7 @@ public:
             return best;
         };
         parallel_for_if(output.numel() > (1 << 16), planes, [&](int pl) {
-            std::vector<float> column_max(size_t(in.w));
+            float* column_max = thread_scratch(ScratchSlot::PoolColumns, size_t(in.w));
             const float* src = x.data() + int64_t(pl) * in.h * in.w;
             float* dst = output.data() + int64_t(pl) * out.h * out.w;
             for (int oh = 0; oh < out.h; ++oh) {
@@ -163,11 +164,10 @@ public:
                     const float* top = src + int64_t(r.h0) * in.w + cols[size_t(w0)].w0;
                     max_of_pairs_of_rows(top, top + in.w, w1 - w0, dst + oh * out.w + w0);
                 } else if (full_row) {
-                    max_down_columns(src + int64_t(r.h0) * in.w, in.w, p_.kernel,
-                                     column_max.data());
+                    max_down_columns(src + int64_t(r.h0) * in.w, in.w, p_.kernel, column_max);
                     if (w1 > w0)
-                        max_across_windows(column_max.data() + cols[size_t(w0)].w0, p_.stride,
-                                           p_.kernel, w1 - w0, dst + oh * out.w + w0);
+                        max_across_windows(column_max + cols[size_t(w0)].w0, p_.stride, p_.kernel,
+                                           w1 - w0, dst + oh * out.w + w0);
                 }
                 for (int ow = 0; ow < out.w; ++ow) {
                     if (full_row && ow == w0) ow = w1;  // done above

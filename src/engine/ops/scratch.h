@@ -10,7 +10,14 @@
 namespace cl {
 
 // Independent users on one thread get separate slots, so that one may call the other.
-enum class ScratchSlot { Im2colColumns, WinogradTransforms, WinogradRows, PaddedInput, Count };
+enum class ScratchSlot {
+    Im2colColumns,
+    WinogradTransforms,
+    WinogradRows,
+    PaddedInput,
+    PoolColumns,
+    Count
+};
 
 // The calling thread's buffer for `slot`, at least `floats` long, contents undefined.
 float* thread_scratch(ScratchSlot slot, size_t floats);

@@ -83,7 +83,7 @@ public:
     }
 };
 
-class AddOp final : public Op {
+class AddOp final : public ReluFusingOp {
 public:
     OpKind kind() const override { return OpKind::Add; }
     std::unique_ptr<Op> clone() const override { return std::make_unique<AddOp>(*this); }
@@ -98,17 +98,12 @@ public:
         return inputs[0];
     }
 
-    void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const override {
+    // ResNet's add -> relu: the sum is still in cache (a block's output is at most 800 kB).
+    void forward_fused(const std::vector<const Tensor*>& inputs, Tensor& output,
+                       Tensor* relu) const override {
         std::copy(inputs[0]->data(), inputs[0]->data() + output.numel(), output.data());
         for (size_t k = 1; k < inputs.size(); ++k) add_into(*inputs[k], &output);
-    }
-
-    // ResNet's add -> relu: the sum is still in cache (a block's output is at most 800 kB).
-    bool forward_with_relu(const std::vector<const Tensor*>& inputs, Tensor& output,
-                           Tensor& relu_output) const override {
-        forward(inputs, output);
-        relu_into(output.data(), relu_output.data(), output.numel());
-        return true;
+        if (relu) relu_into(output.data(), relu->data(), output.numel());
     }
 
     void backward(const BackwardArgs& args) override {
