@@ -17,6 +17,7 @@
 #include <filesystem>
 
 #include "engine/error.h"
+#include "engine/util/stats.h"
 #include "gfx/gl.h"
 #include "gfx/screenshot.h"
 
@@ -42,11 +43,6 @@ std::string glfw_error_text() {
     return text ? text : "unknown GLFW error";
 }
 
-double median(std::vector<double> v) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 }  // namespace
 
 App::App(AppOptions options) : options_(std::move(options)), views_(make_views()) {}

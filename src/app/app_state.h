@@ -5,9 +5,9 @@
 #include <string>
 
 #include "app/engine_worker.h"
-#include "app/views/compare_state.h"
-#include "app/views/kernel_lab_state.h"
-#include "app/views/walkthrough_state.h"
+#include "app/views/compare/compare_state.h"
+#include "app/views/kernel_lab/kernel_lab_state.h"
+#include "app/views/walkthrough/walkthrough_state.h"
 #include "app/widgets/draw_pad.h"
 
 namespace cl {

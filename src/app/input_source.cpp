@@ -9,6 +9,7 @@
 
 #include "engine/error.h"
 #include "engine/io/image.h"
+#include "engine/paths.h"
 
 namespace cl {
 
@@ -82,7 +83,7 @@ Tensor drawn_scene(Shape shape) {
 
 std::vector<std::string> sample_files() {
     std::vector<std::string> files;
-    const std::filesystem::path dir = std::filesystem::path(CONVLENS_ASSETS_DIR) / "samples";
+    const std::filesystem::path dir = std::filesystem::path(assets_dir()) / "samples";
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
         const std::string ext = e.path().extension().string();

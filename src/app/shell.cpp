@@ -9,6 +9,7 @@
 
 #include "app/ui.h"
 #include "engine/error.h"
+#include "engine/util/strings.h"
 
 namespace cl {
 
@@ -18,12 +19,6 @@ const char* k_title_model = "Open a model (.onnx) or weights (.safetensors)";
 const char* k_title_export = "Export the view as PNG";
 const char* k_title_save = "Save session";
 const char* k_title_load = "Load session";
-
-bool ends_with(std::string s, const std::string& suffix) {
-    std::transform(s.begin(), s.end(), s.begin(), ::tolower);
-    return s.size() >= suffix.size() &&
-           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 const char* k_shortcuts[][2] = {
     {"Left / Right (Up / Down)", "step through what the view steps through (layers)"},
@@ -76,20 +71,21 @@ void Shell::open_path(AppState& state, const std::string& path) {
         state.error = path + ": no such file";
         return;
     }
-    if (ends_with(path, ".onnx")) {
+    if (ends_with_nocase(path, ".onnx")) {
         state.request.model = path;
         state.request.weights.clear();
         state.feature_maps.layer.clear();
-    } else if (ends_with(path, ".safetensors")) {
+    } else if (ends_with_nocase(path, ".safetensors")) {
         state.request.weights = path;
-    } else if (ends_with(path, ".json")) {
+    } else if (ends_with_nocase(path, ".json")) {
         try {
             session_load(path, state);
         } catch (const std::exception& e) {
             state.error = e.what();
         }
-    } else if (ends_with(path, ".png") || ends_with(path, ".jpg") || ends_with(path, ".jpeg") ||
-               ends_with(path, ".bmp") || ends_with(path, ".npy")) {
+    } else if (ends_with_nocase(path, ".png") || ends_with_nocase(path, ".jpg") ||
+               ends_with_nocase(path, ".jpeg") || ends_with_nocase(path, ".bmp") ||
+               ends_with_nocase(path, ".npy")) {
         state.request.input_path = path;
     } else {
         state.error = path + ": not an image, .npy, .onnx, .safetensors or session .json";

@@ -10,6 +10,7 @@
 #include "engine/error.h"
 #include "engine/model_loader.h"
 #include "engine/threading.h"
+#include "engine/util/stats.h"
 
 namespace cl {
 
@@ -19,12 +20,6 @@ struct BenchOptions {
     int threads = 0, runs = 20, warmup = 3, top = 10;
     bool json = false;
 };
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 struct LayerTiming {
     int index;

@@ -9,6 +9,7 @@
 #include "engine/error.h"
 #include "engine/io/idx.h"
 #include "engine/model_loader.h"
+#include "engine/paths.h"
 #include "engine/threading.h"
 #include "engine/train/trainer.h"
 #include "engine/zoo/zoo.h"
@@ -27,8 +28,7 @@ struct EvalCliOptions {
 std::string weights_for(const EvalCliOptions& o) {
     if (!o.weights.empty() || o.data != "fashion-mnist" || zoo_find(o.model) == nullptr)
         return o.weights;
-    const std::string fashion =
-        std::string(CONVLENS_ASSETS_DIR) + "/" + o.model + "-fashion.safetensors";
+    const std::string fashion = assets_dir() + "/" + o.model + "-fashion.safetensors";
     return std::filesystem::exists(fashion) ? fashion : o.weights;
 }
 

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "engine/error.h"
+#include "engine/paths.h"
 
 namespace cl {
 
@@ -23,7 +24,7 @@ std::vector<std::string> imagenet_labels_from(const std::string& path) {
 }
 
 std::vector<std::string> imagenet_labels() {
-    return imagenet_labels_from(std::string(CONVLENS_ASSETS_DIR) + "/imagenet_classes.txt");
+    return imagenet_labels_from(assets_dir() + "/imagenet_classes.txt");
 }
 
 }  // namespace cl

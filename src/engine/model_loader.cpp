@@ -8,19 +8,14 @@
 #include "engine/io/idx.h"
 #include "engine/io/onnx_import.h"
 #include "engine/io/safetensors.h"
+#include "engine/paths.h"
+#include "engine/util/strings.h"
 #include "engine/zoo/zoo.h"
 
 namespace cl {
 
-namespace {
-bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() &&
-           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-}  // namespace
-
 std::string default_weights_for(const std::string& model) {
-    if (model == "lenet5") return std::string(CONVLENS_ASSETS_DIR) + "/lenet5-mnist.safetensors";
+    if (model == "lenet5") return assets_dir() + "/lenet5-mnist.safetensors";
     return "";
 }
 

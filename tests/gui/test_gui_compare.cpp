@@ -10,9 +10,10 @@
 #include <sstream>
 #include <thread>
 
-#include "app/views/compare_measure.h"
-#include "app/views/compare_state.h"
-#include "app/views/compare_table.h"
+#include "app/views/compare/compare_measure.h"
+#include "app/views/compare/compare_state.h"
+#include "app/views/compare/compare_table.h"
+#include "engine/paths.h"
 #include "engine/zoo/zoo.h"
 #include "gui_runner.h"
 #include "testing.h"
@@ -50,7 +51,7 @@ std::string session_with(const std::string& name, const nlohmann::json& compare,
 }
 
 std::string lenet_fashion() {
-    return (std::filesystem::path(CONVLENS_ASSETS_DIR) / "lenet5-fashion.safetensors").string();
+    return (std::filesystem::path(assets_dir()) / "lenet5-fashion.safetensors").string();
 }
 }  // namespace
 
@@ -285,7 +286,7 @@ TEST(GuiCompare, MeasurerTimesOnlyWhileQuietAndReportsTheMedian) {
 }
 
 TEST(GuiCompare, TrainedHereOnlyForConvLensWeights) {
-    const std::filesystem::path assets(CONVLENS_ASSETS_DIR);
+    const std::filesystem::path assets(assets_dir());
     const TrainedHere* mnist = trained_here_for((assets / "lenet5-mnist.safetensors").string());
     ASSERT_NE(mnist, nullptr);
     EXPECT_STREQ(mnist->dataset, "mnist");

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "engine/layer_notes.h"
+#include "engine/explain/layer_notes.h"
 #include "engine/zoo/zoo.h"
 #include "gui_runner.h"
 

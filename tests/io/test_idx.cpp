@@ -10,6 +10,7 @@
 
 #include "engine/io/idx.h"
 #include "engine/io/image.h"
+#include "engine/paths.h"
 #include "io_test_util.h"
 
 namespace cl {
@@ -63,8 +64,8 @@ TEST(Idx, MnistTestDigitsMatchTheShippedSamples) {
     for (int i = 0; i < d.size() && seen.size() < 10; ++i) {
         const int label = d.labels[size_t(i)];
         if (!seen.insert(label).second) continue;
-        const Image png = image_read(std::string(CONVLENS_ASSETS_DIR) + "/samples/digit-" +
-                                     std::to_string(label) + ".png");
+        const Image png =
+            image_read(assets_dir() + "/samples/digit-" + std::to_string(label) + ".png");
         ASSERT_EQ(png.channels, 1);
         EXPECT_TENSORS_CLOSE(Tensor::from_vector({1, 1, 28, 28}, png.pixels), d.images.sample(i),
                              0.0f, 0.0f);
@@ -167,7 +168,7 @@ TEST(Idx, FoldersWithoutDataNameTheFolderAndTheFix) {
     ::unsetenv("CONVLENS_DATA_DIR");
     EXPECT_NE(message.find(dir.string() + "/mnist"), std::string::npos) << message;
     EXPECT_NE(message.find("scripts/setup.sh"), std::string::npos) << message;
-    EXPECT_EQ(mnist_data_dir(), std::string(CONVLENS_DATA_DIR) + "/mnist");
+    EXPECT_EQ(mnist_data_dir(), default_data_dir() + "/mnist");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "engine/io/image.h"
 #include "engine/io/npy.h"
+#include "engine/paths.h"
 #include "io_test_util.h"
 
 namespace cl {
@@ -14,7 +15,7 @@ namespace {
 using testing::temp_dir;
 
 std::string sample(const std::string& name) {
-    return std::string(CONVLENS_ASSETS_DIR) + "/samples/" + name;
+    return assets_dir() + "/samples/" + name;
 }
 
 struct Moments {

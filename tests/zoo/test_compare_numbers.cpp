@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "engine/imagenet_history.h"
+#include "engine/explain/imagenet_history.h"
 #include "engine/zoo/zoo.h"
 
 namespace cl {

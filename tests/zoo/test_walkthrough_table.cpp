@@ -9,7 +9,7 @@
 #include <string>
 
 #include "cli_runner.h"
-#include "engine/layer_notes.h"
+#include "engine/explain/layer_notes.h"
 #include "engine/summary.h"
 #include "engine/zoo/zoo.h"
 

@@ -1,10 +1,10 @@
 // The one list of views: add a view here and it appears in the View menu, the tab bar and --view.
-#include "app/views/compare.h"
-#include "app/views/draw_classify.h"
-#include "app/views/feature_maps.h"
-#include "app/views/kernel_lab.h"
+#include "app/views/compare/compare.h"
+#include "app/views/draw_classify/draw_classify.h"
+#include "app/views/feature_maps/feature_maps.h"
+#include "app/views/kernel_lab/kernel_lab.h"
 #include "app/views/view.h"
-#include "app/views/walkthrough.h"
+#include "app/views/walkthrough/walkthrough.h"
 
 namespace cl {
 

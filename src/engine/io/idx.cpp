@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "engine/error.h"
+#include "engine/paths.h"
 
 namespace cl {
 
@@ -135,7 +136,7 @@ std::vector<uint8_t> idx_read_labels(const std::string& path) {
 
 std::string mnist_data_dir() {
     const char* env = std::getenv("CONVLENS_DATA_DIR");
-    const std::string root = env && *env ? env : CONVLENS_DATA_DIR;
+    const std::string root = env && *env ? env : default_data_dir();
     return root + "/mnist";
 }
 

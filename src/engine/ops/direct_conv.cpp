@@ -9,6 +9,7 @@
 #include "engine/error.h"
 #include "engine/ops/gemm.h"
 #include "engine/ops/scratch.h"
+#include "engine/ops/simd.h"
 #include "engine/parallel.h"
 
 namespace cl {
@@ -24,25 +25,7 @@ struct Image {  // the (padded) input of one sample and group
     int64_t plane;  // channel stride
 };
 
-// Vectors of 8 and 16 floats (one AVX / AVX-512 register) through GCC's vector extension:
-// plain fixed-size arrays were not kept in registers (6x slower than im2col).
-typedef float Vec8 __attribute__((vector_size(32)));
-typedef float Vec16 __attribute__((vector_size(64)));
-#if defined(__AVX512F__)
-using Wide = Vec16;  // 32 registers: 12 accumulators of 16 lanes fit
-#else
-using Wide = Vec8;  // 16 registers: 12 accumulators of 8 lanes fit
-#endif
-
-template <typename V>
-constexpr int lanes = int(sizeof(V) / sizeof(float));
-
-template <typename V>
-inline V load(const float* p) {
-    V v;
-    std::memcpy(&v, p, sizeof(v));
-    return v;
-}
+using Wide = VecWide;  // 12 accumulators fit in the registers of either width
 
 // Output row `oy`, pixels [x0, x0 + NV vectors), channels [0, CB) of the block starting at
 // `w`/`out`: CB*NV accumulators (at most 12) stay in registers while every input vector
@@ -61,7 +44,7 @@ void conv_strip(const Image& in, const float* w, const float* bias, float* out, 
             const float* wr = w + (int64_t(ci) * k + ky) * k;
             for (int kx = 0; kx < k; ++kx) {
                 V v[NV];
-                for (int j = 0; j < NV; ++j) v[j] = load<V>(row + kx + lanes<V> * j);
+                for (int j = 0; j < NV; ++j) v[j] = vec_load<V>(row + kx + vec_lanes<V> * j);
                 for (int c = 0; c < CB; ++c) {
                     const float wv = wr[c * w_stride + kx];
                     for (int j = 0; j < NV; ++j) acc[c][j] += wv * v[j];
@@ -77,7 +60,7 @@ void conv_strip(const Image& in, const float* w, const float* bias, float* out, 
         for (int j = 0; j < NV; ++j) {  // as relu_into: NaN and -0 stay
             const V v = acc[c][j];
             const V r = v < V{} ? V{} : v;
-            std::memcpy(relu_out + at + lanes<V> * j, &r, sizeof(r));
+            std::memcpy(relu_out + at + vec_lanes<V> * j, &r, sizeof(r));
         }
     }
 }
@@ -87,7 +70,7 @@ void conv_strip(const Image& in, const float* w, const float* bias, float* out, 
 template <typename V, int CB, int NV>
 void conv_row(const Image& in, const float* w, const float* bias, float* out, float* relu_out,
               const DirectConvShape& s, int oy) {
-    constexpr int width = lanes<V> * NV;
+    constexpr int width = vec_lanes<V> * NV;
     for (int x0 = 0;; x0 += width) {
         const int start = std::min(x0, s.out_w - width);
         conv_strip<V, CB, NV>(in, w, bias, out, relu_out, s, oy, start);
@@ -153,9 +136,9 @@ void direct_conv(const float* x, const float* weight, const float* bias, float* 
         float* o = out + at;
         float* r = relu_out ? relu_out + at : nullptr;
         // The widest strip that fits in the row: rows narrower than a strip cannot use it.
-        if (s.out_w >= 2 * lanes<Wide>)
+        if (s.out_w >= 2 * vec_lanes<Wide>)
             conv_row_block<Wide, 2>(channels, in, w, b, o, r, s, oy);
-        else if (s.out_w >= lanes<Wide>)
+        else if (s.out_w >= vec_lanes<Wide>)
             conv_row_block<Wide, 1>(channels, in, w, b, o, r, s, oy);
         else
             conv_row_block<Vec8, 1>(channels, in, w, b, o, r, s, oy);

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "engine/error.h"
+#include "engine/ops/simd.h"
 #include "engine/parallel.h"
 
 namespace cl {
@@ -21,26 +22,10 @@ namespace {
 // a few hundred kB) stays in cache while each row of A streams through once; the vectors of
 // a row cover columns [0, n) with the last one shifted left to end at n (recomputing a few
 // columns instead of reading past the row).
-typedef float Vec8 __attribute__((vector_size(32)));
-typedef float Vec16 __attribute__((vector_size(64)));
-#if defined(__AVX512F__)
-using Vec = Vec16;
-constexpr int k_registers = 32;
-#else
-using Vec = Vec8;
-constexpr int k_registers = 16;
-#endif
-constexpr int k_lanes = int(sizeof(Vec) / sizeof(float));
+using Vec = VecWide;
+constexpr int k_registers = k_vector_registers;
+constexpr int k_lanes = vec_lanes<Vec>;
 constexpr int k_max_column_vectors = 4;
-
-inline Vec load(const float* p) {
-    Vec v;
-    std::memcpy(&v, p, sizeof(v));
-    return v;
-}
-inline void store(float* p, Vec v) {
-    std::memcpy(p, &v, sizeof(v));
-}
 
 // Rows [row, row + R) of C; NV vectors per row at column offsets `at`.
 template <int R, int NV>
@@ -50,7 +35,7 @@ void few_columns_rows(const GemmArgs& g, int row, const int* at) {
     for (int k = 0; k < g.k; ++k) {
         const float* b_row = g.b + int64_t(k) * g.ldb;
         Vec b[NV];
-        for (int j = 0; j < NV; ++j) b[j] = load(b_row + at[j]);
+        for (int j = 0; j < NV; ++j) b[j] = vec_load<Vec>(b_row + at[j]);
         for (int r = 0; r < R; ++r) {
             const float w = a[int64_t(r) * g.lda + k];
             for (int j = 0; j < NV; ++j) acc[r][j] += w * b[j];
@@ -60,10 +45,10 @@ void few_columns_rows(const GemmArgs& g, int row, const int* at) {
         float* c = g.c + int64_t(row + r) * g.ldc;
         if (g.accumulate) {  // read all of the row before writing any: vectors may overlap
             Vec old[NV];
-            for (int j = 0; j < NV; ++j) old[j] = load(c + at[j]);
+            for (int j = 0; j < NV; ++j) old[j] = vec_load<Vec>(c + at[j]);
             for (int j = 0; j < NV; ++j) acc[r][j] += old[j];
         }
-        for (int j = 0; j < NV; ++j) store(c + at[j], acc[r][j]);
+        for (int j = 0; j < NV; ++j) vec_store(c + at[j], acc[r][j]);
     }
 }
 
