@@ -37,6 +37,21 @@ double wall_ms() {
     return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
 
+// "412 MB now, 530 MB peak", from /proc/self/status (Linux); "" elsewhere.
+std::string resident_memory_text() {
+    std::FILE* f = std::fopen("/proc/self/status", "r");
+    if (!f) return "";
+    char line[256];
+    long rss_kb = -1, peak_kb = -1;
+    while (std::fgets(line, sizeof line, f)) {
+        std::sscanf(line, "VmRSS: %ld kB", &rss_kb);
+        std::sscanf(line, "VmHWM: %ld kB", &peak_kb);
+    }
+    std::fclose(f);
+    return std::to_string(rss_kb / 1024) + " MB now, " + std::to_string(peak_kb / 1024) +
+           " MB peak";
+}
+
 std::string glfw_error_text() {
     const char* text = nullptr;
     glfwGetError(&text);
@@ -45,7 +60,10 @@ std::string glfw_error_text() {
 
 }  // namespace
 
-App::App(AppOptions options) : options_(std::move(options)), views_(make_views()) {}
+App::App(AppOptions options)
+    : options_(std::move(options)),
+      services_(std::make_unique<EngineServices>([] { glfwPostEmptyEvent(); })),
+      views_(make_views(*services_)) {}
 
 App::~App() {
     shutdown();
@@ -123,13 +141,14 @@ void App::init() {
     imgui_ready_ = true;
 
     textures_ = std::make_unique<TextureCache>();
-    worker_ = std::make_unique<EngineWorker>([] { glfwPostEmptyEvent(); });
+    worker_ = std::make_unique<EngineWorker>(*services_, "main");
     started_ = wall_ms();
 }
 
 void App::shutdown() {
-    worker_.reset();    // cancels a running pass and joins before GL goes away
-    textures_.reset();  // GL names freed on this thread, with the context current
+    worker_.reset();
+    services_->jobs.cancel_all();  // every job stops between nodes; the queue joins at exit
+    textures_.reset();             // GL names freed on this thread, with the context current
     if (imgui_ready_) {
         ImGui_ImplOpenGL3_Shutdown();
         ImGui_ImplGlfw_Shutdown();
@@ -290,7 +309,7 @@ bool App::frame() {
     handle_shortcuts(requests);
     const bool computing = !worker_->idle();
     ShellRequests drawn = shell_.draw(state_, views_, snapshot_ ? *snapshot_ : empty_snapshot_,
-                                      *textures_, computing);
+                                      *textures_, computing, services_->jobs);
     requests.quit |= drawn.quit;
     requests.toggle_fullscreen |= drawn.toggle_fullscreen;
     if (!drawn.export_png.empty()) {
@@ -333,6 +352,14 @@ bool App::frame() {
                 "frames %zu, median per frame: ui thread cpu %.3f ms, process cpu %.3f ms, "
                 "wall %.3f ms (with glFinish)\n",
                 n, median(cpu), median(process), median(wall));
+            // Every frame of the run, the script's included: does the UI thread ever stall?
+            std::printf(
+                "all %zu frames: ui thread cpu worst %.2f ms, p99 %.2f ms; wall worst %.2f ms, "
+                "p99 %.2f ms; resident memory %s\n",
+                frame_cpu_ms_.size(), *std::max_element(frame_cpu_ms_.begin(), frame_cpu_ms_.end()),
+                percentile(frame_cpu_ms_, 0.99),
+                *std::max_element(frame_wall_ms_.begin(), frame_wall_ms_.end()),
+                percentile(frame_wall_ms_, 0.99), resident_memory_text().c_str());
         }
     }
     glfwSwapBuffers(window_);

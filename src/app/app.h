@@ -1,4 +1,4 @@
-// The GUI's main loop: GLFW window + OpenGL 3.3 context + ImGui, the engine worker, and the
+// The GUI's main loop: GLFW window + OpenGL 3.3 context + ImGui, the engine services, and the
 // screenshot/script mode used by tests. Idles in glfwWaitEventsTimeout when nothing moves.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include "app/script.h"
 #include "app/shell.h"
 #include "app/views/view.h"
+#include "engine/services/engine_services.h"
 #include "gfx/texture_cache.h"
 
 struct GLFWwindow;
@@ -56,6 +57,8 @@ private:
     GLFWwindow* window_ = nullptr;
     bool imgui_ready_ = false;
     AppState state_;
+    // Before the views: they keep references to it and are destroyed first.
+    std::unique_ptr<EngineServices> services_;
     ViewList views_;
     Shell shell_;
     UiStyle style_;

@@ -1,13 +1,13 @@
-// The engine worker thread (see engine_worker.h). Exceptions are caught here, once, into
-// Snapshot::error; a failed load or pass keeps the previous good result on screen.
+// Forward-pass channels over the job queue (see engine_worker.h).
 #include "app/engine_worker.h"
 
 #include <algorithm>
 #include <exception>
+#include <mutex>
+#include <string>
 
 #include "app/input_source.h"
 #include "engine/error.h"
-#include "engine/model_loader.h"
 
 namespace cl {
 
@@ -54,146 +54,145 @@ void replace_filters(Graph& g, const std::vector<FilterReplacement>& replaced) {
 }
 }  // namespace
 
-EngineWorker::EngineWorker(std::function<void()> wake)
-    : wake_(std::move(wake)), thread_([this] { run(); }) {}
+// The last good result and the graph whose timing pass has run, shared by the channel's jobs
+// (a superseded job may still be finishing while the next one starts).
+struct EngineWorker::Channel {
+    std::mutex mutex;
+    std::shared_ptr<const Snapshot> good;
+    std::shared_ptr<const Graph> timed_graph;  // has had its first (untimed) pass
+};
+
+namespace {
+// What identifies a set of filter edits, for the model cache's derived graphs.
+std::string edit_key(const Request& r) {
+    std::string key;
+    for (const auto& [node, channel] : r.zeroed)
+        key += "zero " + node + "[" + std::to_string(channel) + "];";
+    for (const FilterReplacement& f : r.replaced) {
+        key += "set " + f.node + "[" + std::to_string(f.channel) + "]=";
+        for (float w : f.weights) key += std::to_string(w) + ",";
+        key += "b" + std::to_string(f.bias) + ";";
+    }
+    return key;
+}
+
+// One request, start to finish, on a job thread: the model from the cache (with the edits),
+// the input, and the forward pass. A graph's first pass also pays one-time work (Winograd weight
+// transforms, the first touch of its activation memory: ResNet-18's bn1 took 6 ms instead of
+// 0.1), so its maps are published at once and the per-layer times come from a second pass.
+std::shared_ptr<const Snapshot> run_request(EngineServices& services, const Request& request,
+                                            uint64_t generation, JobControl& control,
+                                            const std::shared_ptr<EngineWorker::Channel>& channel);
+}  // namespace
+
+EngineWorker::EngineWorker(EngineServices& services, std::string channel)
+    : services_(services), channel_(std::move(channel)), shared_(std::make_shared<Channel>()) {}
 
 EngineWorker::~EngineWorker() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stop_ = true;
-        pending_.reset();
-    }
-    cv_.notify_all();
-    thread_.join();
+    job_.cancel();
 }
 
 uint64_t EngineWorker::submit(Request request) {
-    uint64_t generation = 0;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        generation = newest_.load() + 1;
-        newest_ = generation;  // a running pass sees this and stops between nodes
-        pending_ = std::make_pair(std::move(request), generation);
-    }
-    cv_.notify_all();
+    const uint64_t generation = ++newest_;
+    JobSpec spec;
+    spec.name = request.model + ": forward pass";
+    spec.priority = JobPriority::Interactive;
+    spec.key = channel_;
+    EngineServices& services = services_;
+    std::shared_ptr<Channel> channel = shared_;
+    job_ = services_.jobs.submit<Snapshot>(
+        spec, [&services, request = std::move(request), generation, channel](JobControl& c) {
+            try {
+                return run_request(services, request, generation, c, channel);
+            } catch (const std::exception& e) {
+                // A failed load or pass keeps the previous good result on screen, with the
+                // message: the job boundary is where the error is caught.
+                std::shared_ptr<const Snapshot> good;
+                {
+                    std::lock_guard<std::mutex> lock(channel->mutex);
+                    good = channel->good;
+                }
+                auto failed = std::make_shared<Snapshot>(good ? *good : Snapshot{});
+                failed->generation = generation;
+                failed->error = e.what();
+                failed->notice.clear();
+                return std::shared_ptr<const Snapshot>(failed);
+            }
+        });
     return generation;
 }
 
 std::shared_ptr<const Snapshot> EngineWorker::latest() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    if (std::shared_ptr<const Snapshot> newest = job_.result()) {
+        // A cancelled job's last result is older than what the next job will bring, but still
+        // the newest finished picture: keep showing it until then.
+        if (!latest_ || newest->generation >= latest_->generation) latest_ = std::move(newest);
+    }
     return latest_;
 }
 
 bool EngineWorker::idle() const {
-    return answered_.load() == newest_.load();
+    if (newest_ == 0) return true;
+    const std::shared_ptr<const Snapshot> shown = latest();
+    return job_.finished() && shown && shown->generation == newest_;
 }
 
-void EngineWorker::publish(std::shared_ptr<const Snapshot> snapshot) {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        latest_ = snapshot;
-    }
-    answered_ = snapshot->generation;
-    if (wake_) wake_();
-}
-
-void EngineWorker::show(std::shared_ptr<const Snapshot> snapshot) {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        latest_ = std::move(snapshot);
-    }
-    if (wake_) wake_();
-}
-
-void EngineWorker::run() {
-    for (;;) {
-        std::pair<Request, uint64_t> job;
-        {
-            std::unique_lock<std::mutex> lock(mutex_);
-            cv_.wait(lock, [this] { return stop_ || pending_.has_value(); });
-            if (stop_) return;
-            job = std::move(*pending_);
-            pending_.reset();
-        }
-        std::shared_ptr<const Snapshot> result;
-        try {
-            result = process(job.first, job.second);
-        } catch (const std::exception& e) {
-            auto failed = std::make_shared<Snapshot>(good_ ? *good_ : Snapshot{});
-            failed->generation = job.second;
-            failed->error = e.what();
-            failed->notice.clear();
-            result = failed;
-        }
-        if (result) publish(result);  // nullptr: cancelled, a newer request is pending
-    }
-}
-
-std::shared_ptr<const Snapshot> EngineWorker::process(const Request& request, uint64_t generation) {
-    if (!graph_ || request.model != graph_request_.model ||
-        request.weights != graph_request_.weights) {
-        // Loading may take seconds (VGG16's He initialisation); the UI keeps drawing meanwhile.
-        Graph graph = load_model(request.model, request.weights);
-        if (graph.size() == 0) throw Error(request.model + ": the model has no layers");
-        class_names_ = class_names_for_model(graph, request.weights);
-        graph_ = std::make_shared<const Graph>(std::move(graph));
-        graph_request_ = request;
-        modified_.reset();
-    }
-    std::shared_ptr<const Graph> run_graph = graph_;
-    if (request.modified()) {
-        if (!modified_ || modified_for_.zeroed != request.zeroed ||
-            modified_for_.replaced != request.replaced) {
-            Graph g = zero_channels(*graph_, request.zeroed);
+namespace {
+std::shared_ptr<const Snapshot> run_request(EngineServices& services, const Request& request,
+                                            uint64_t generation, JobControl& control,
+                                            const std::shared_ptr<EngineWorker::Channel>& channel) {
+    std::shared_ptr<const LoadedModel> model = services.models.derived(
+        request.model, request.weights, request.modified() ? edit_key(request) : std::string(),
+        [&](const Graph& original) {
+            Graph g = zero_channels(original, request.zeroed);
             replace_filters(g, request.replaced);
-            modified_ = std::make_shared<const Graph>(std::move(g));
-            modified_for_ = request;
-        }
-        run_graph = modified_;
-    }
-    if (newest_.load() != generation || stop_) return nullptr;
+            return g;
+        });
+    if (!control.keep_going()) return nullptr;
+    std::shared_ptr<const Graph> graph = model->graph;
 
     ModelInput input;
     // A drawing only feeds models of its shape; other models get their usual input.
-    if (request.input_tensor && request.input_tensor->shape() == graph_->input_shape()) {
+    if (request.input_tensor && request.input_tensor->shape() == graph->input_shape()) {
         input.tensor = *request.input_tensor;
         input.label = request.input_tensor_label;
     } else {
         input = request.input_path.empty()
-                    ? default_input(graph_->input_shape())
-                    : input_from_file(request.input_path, graph_->input_shape());
+                    ? default_input(graph->input_shape())
+                    : input_from_file(request.input_path, graph->input_shape());
     }
-    RunControl control;
-    control.keep_going = [this, generation](int, int) {
-        return !stop_ && newest_.load() == generation;
-    };
-    Activations acts = run_graph->forward(input.tensor, control);
+    const RunControl run = control.run_control();
+    Activations acts = graph->forward(input.tensor, run);
     if (acts.cancelled) return nullptr;
 
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = generation;
     snapshot->result_generation = generation;
     snapshot->request = request;
-    snapshot->graph = run_graph;
+    snapshot->graph = graph;
     snapshot->activations = std::move(acts);
-    snapshot->class_names = class_names_;
+    snapshot->class_names = model->class_names;
     snapshot->input_label = input.label;
     snapshot->notice = input.notice;
-    if (run_graph != timed_graph_) {
-        // A graph's first pass also pays one-time work (Winograd weight transforms, the first
-        // touch of its activation memory: ResNet-18's bn1 took 6 ms instead of 0.1). Its maps
-        // are shown at once; the per-layer times come from a second pass, which answers.
-        timed_graph_ = run_graph;
-        good_ = snapshot;
-        show(snapshot);
-        Activations timed = run_graph->forward(input.tensor, control);
+    bool first_pass = false;
+    {
+        std::lock_guard<std::mutex> lock(channel->mutex);
+        first_pass = channel->timed_graph != graph;
+        channel->timed_graph = graph;
+        channel->good = snapshot;
+    }
+    if (first_pass) {
+        control.publish<Snapshot>(snapshot);
+        Activations timed = graph->forward(input.tensor, run);
         if (timed.cancelled) return nullptr;
         auto again = std::make_shared<Snapshot>(*snapshot);
         again->activations = std::move(timed);
         snapshot = again;
+        std::lock_guard<std::mutex> lock(channel->mutex);
+        channel->good = snapshot;
     }
-    good_ = snapshot;
     return snapshot;
 }
+}  // namespace
 
 }  // namespace cl

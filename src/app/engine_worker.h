@@ -1,21 +1,17 @@
-// The one thread that owns the engine: loads models, turns inputs into tensors, runs forward
-// passes. The UI submits requests (latest wins) and draws the newest published Snapshot; the
-// worker never touches ImGui, GL or AppState.
+// A channel of forward passes over the window's one job queue: the main view's, or one Compare
+// pane's. The UI submits requests (latest wins: a new one cancels the pass in flight) and draws
+// the newest finished Snapshot; models come from the shared model cache. Nothing here touches
+// ImGui, GL or AppState, and nothing here waits for the engine.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "engine/graph.h"
+#include "engine/services/engine_services.h"
 
 namespace cl {
 
@@ -71,44 +67,29 @@ struct Snapshot {
 
 class EngineWorker {
 public:
-    // wake is called (from the worker thread) after each publish: glfwPostEmptyEvent.
-    explicit EngineWorker(std::function<void()> wake);
-    ~EngineWorker();  // cancels the running pass and joins
+    // channel: the job key ("main", "compare pane 2"); jobs of one channel replace each other.
+    EngineWorker(EngineServices& services, std::string channel);
+    ~EngineWorker();  // cancels the pass in flight (the queue joins it)
     EngineWorker(const EngineWorker&) = delete;
     EngineWorker& operator=(const EngineWorker&) = delete;
 
-    uint64_t submit(Request request);  // replaces any pending request; returns its generation
+    uint64_t submit(Request request);  // cancels any earlier request; returns its generation
+    // UI thread, once per frame: the newest result (a finished pass, or the first of a graph's
+    // two passes), or the previous one while the new request is computing.
     std::shared_ptr<const Snapshot> latest() const;
-    uint64_t newest_generation() const { return newest_.load(); }
-    // Nothing pending or running, and the newest request has been answered.
+    uint64_t newest_generation() const { return newest_; }
+    // The newest request has been answered (its job finished).
     bool idle() const;
 
+    struct Channel;  // what the jobs of this channel share (the last good result, timing)
+
 private:
-    void run();
-    std::shared_ptr<const Snapshot> process(const Request& request, uint64_t generation);
-    void publish(std::shared_ptr<const Snapshot> snapshot);
-    // Shows a result without answering its request (a second, timed pass follows).
-    void show(std::shared_ptr<const Snapshot> snapshot);
-
-    std::function<void()> wake_;
-    mutable std::mutex mutex_;
-    std::condition_variable cv_;
-    std::optional<std::pair<Request, uint64_t>> pending_;
-    std::shared_ptr<const Snapshot> latest_;
-    std::atomic<uint64_t> newest_{0};
-    std::atomic<uint64_t> answered_{0};
-    std::atomic<bool> stop_{false};
-
-    // Worker thread only: the loaded model and the last good result.
-    std::shared_ptr<const Graph> graph_;
-    Request graph_request_;
-    std::shared_ptr<const Graph> modified_;  // graph_ after the surgery of modified_for_
-    Request modified_for_;                   // its zeroed and replaced lists
-    std::vector<std::string> class_names_;
-    std::shared_ptr<const Snapshot> good_;
-    std::shared_ptr<const Graph> timed_graph_;  // has had its first (untimed) pass
-
-    std::thread thread_;  // last: starts after every member above exists
+    EngineServices& services_;
+    std::string channel_;
+    std::shared_ptr<Channel> shared_;
+    uint64_t newest_ = 0;
+    JobHandle<Snapshot> job_;
+    mutable std::shared_ptr<const Snapshot> latest_;
 };
 
 }  // namespace cl

@@ -261,7 +261,8 @@ TEST(GuiCompare, TableHasNoLatencyUntilMeasured) {
 
 TEST(GuiCompare, MeasurerTimesOnlyWhileQuietAndReportsTheMedian) {
     auto graph = std::make_shared<const Graph>(zoo_build("lenet5"));
-    Measurer meter;
+    EngineServices services;
+    Measurer meter(services);
     meter.set_quiet(false);  // a pane is computing: no timed pass may start
     const uint64_t id = meter.latency(graph, Tensor::zeros({1, 1, 28, 28}), 5);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));

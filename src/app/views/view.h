@@ -9,6 +9,7 @@
 
 #include "app/app_state.h"
 #include "app/engine_worker.h"
+#include "engine/services/engine_services.h"
 #include "gfx/texture_cache.h"
 
 namespace cl {
@@ -32,7 +33,7 @@ public:
 
 using ViewList = std::vector<std::unique_ptr<View>>;
 
-ViewList make_views();  // every view, in menu order
+ViewList make_views(EngineServices& services);  // every view, in menu order
 View* find_view(const ViewList& views, const std::string& id);
 std::string view_ids(const ViewList& views);  // "feature-maps, ..." for messages
 

@@ -8,13 +8,13 @@
 
 namespace cl {
 
-ViewList make_views() {
+ViewList make_views(EngineServices& services) {
     ViewList views;
-    views.push_back(std::make_unique<DrawClassifyView>());  // first: the default view
+    views.push_back(std::make_unique<DrawClassifyView>(services));  // first: the default view
     views.push_back(std::make_unique<FeatureMapsView>());
-    views.push_back(std::make_unique<KernelLabView>());
-    views.push_back(std::make_unique<WalkthroughView>());
-    views.push_back(std::make_unique<CompareView>());
+    views.push_back(std::make_unique<KernelLabView>(services));
+    views.push_back(std::make_unique<WalkthroughView>(services));
+    views.push_back(std::make_unique<CompareView>(services));
     return views;
 }
 

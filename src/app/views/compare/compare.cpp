@@ -36,10 +36,9 @@ std::string default_photo() {
 }
 }  // namespace
 
-CompareView::~CompareView() {
-    panes_.clear();
-    retired_.clear();  // each future's destructor waits for its worker to join
-}
+CompareView::CompareView(EngineServices& services) : services_(services), measurer_(services) {}
+
+CompareView::~CompareView() = default;
 
 const char* CompareView::help() const {
     return "Compare puts two to four networks side by side, all fed the same input (a photo, an "
@@ -63,32 +62,16 @@ const char* CompareView::help() const {
            "tabs under the toolbar, each with the whole height.";
 }
 
-void CompareView::retire(std::unique_ptr<EngineWorker> worker) {
-    // The lambda owns the worker alone, so its destructor (cancel + join) runs on that thread.
-    retired_.push_back(
-        std::async(std::launch::async, [w = std::move(worker)]() mutable { w.reset(); }));
-}
-
 void CompareView::sync_panes(const CompareState& s) {
-    if (!measurer_) measurer_ = std::make_unique<Measurer>([] { glfwPostEmptyEvent(); });
     while (panes_.size() < s.models.size())
-        panes_.push_back(std::make_unique<ComparePane>(next_pane_id_++, *measurer_));
-    while (panes_.size() > s.models.size()) {
-        retire(panes_.back()->release_worker());
-        panes_.pop_back();
-    }
-    retired_.erase(std::remove_if(retired_.begin(), retired_.end(),
-                                  [](const std::future<void>& f) {
-                                      return f.wait_for(std::chrono::seconds(0)) ==
-                                             std::future_status::ready;
-                                  }),
-                   retired_.end());
+        panes_.push_back(std::make_unique<ComparePane>(next_pane_id_++, services_, measurer_));
+    // A removed pane's job is cancelled and finishes on its own; nothing waits for it here.
+    while (panes_.size() > s.models.size()) panes_.pop_back();
 }
 
 void CompareView::remove_pane(AppState& state, size_t index) {
     CompareState& s = state.compare;
     if (s.models.size() <= 2 || index >= panes_.size()) return;
-    retire(panes_[index]->release_worker());
     panes_.erase(panes_.begin() + long(index));
     s.models.erase(s.models.begin() + long(index));
     if (index < s.weights.size()) s.weights.erase(s.weights.begin() + long(index));
@@ -140,7 +123,7 @@ std::vector<CompareRow> CompareView::rows() const {
 bool CompareView::busy() const {
     for (const auto& p : panes_)
         if (p->busy()) return true;
-    return measurer_ && measurer_->busy();
+    return measurer_.busy();
 }
 
 void CompareView::step(AppState& state, const Snapshot& snapshot, int delta) {
@@ -164,7 +147,7 @@ void CompareView::draw(AppState& state, const Snapshot& snapshot, TextureCache& 
     sync_panes(s);
     bool quiet = true;
     for (const auto& p : panes_) quiet = quiet && p->idle();
-    measurer_->set_quiet(quiet);
+    measurer_.set_quiet(quiet);
     const PaneInput input = pane_input(state);
     for (size_t i = 0; i < panes_.size(); ++i)
         panes_[i]->update(s.models[i], s.weights_for(i), input, quiet);

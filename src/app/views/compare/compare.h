@@ -5,7 +5,6 @@
 // Markdown.
 #pragma once
 
-#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,7 +18,7 @@ namespace cl {
 
 class CompareView : public View {
 public:
-    CompareView() = default;
+    explicit CompareView(EngineServices& services);
     ~CompareView() override;
     const char* id() const override { return "compare"; }
     const char* title() const override { return "Compare"; }
@@ -31,7 +30,6 @@ public:
 private:
     void sync_panes(const CompareState& s);
     void remove_pane(AppState& state, size_t index);
-    void retire(std::unique_ptr<EngineWorker> worker);          // destroyed off the UI thread
     void add_model(AppState& state, const std::string& model);  // a pane, or the last one
     PaneInput pane_input(const AppState& state) const;
     int shown_node(const CompareState& s, const ComparePane& pane) const;
@@ -46,11 +44,10 @@ private:
     void draw_history(AppState& state, float height);         // compare_history.cpp
     void draw_dialog(AppState& state);
 
+    EngineServices& services_;  // the panes' forward passes and the measurements are its jobs
     // Declared before the panes: a pane cancels its measurements when destroyed.
-    std::unique_ptr<Measurer> measurer_;
+    Measurer measurer_;
     std::vector<std::unique_ptr<ComparePane>> panes_;
-    // Workers of removed panes, joined off the UI thread (a VGG load takes seconds).
-    std::vector<std::future<void>> retired_;
     FileDialog dialog_;
     int next_pane_id_ = 1;
     int open_model_pane_ = -1;  // pane whose "Open an .onnx model" dialog is open

@@ -54,10 +54,10 @@ std::string shape_text(const Shape& s) {
 }
 }  // namespace
 
-ComparePane::ComparePane(int id, Measurer& measurer)
+ComparePane::ComparePane(int id, EngineServices& services, Measurer& measurer)
     : id_(id),
       measurer_(measurer),
-      worker_(std::make_unique<EngineWorker>([] { glfwPostEmptyEvent(); })) {}
+      worker_(std::make_unique<EngineWorker>(services, "compare pane " + std::to_string(id))) {}
 
 ComparePane::~ComparePane() {
     if (latency_id_) measurer_.cancel(latency_id_);

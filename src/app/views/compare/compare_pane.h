@@ -1,4 +1,4 @@
-// One pane of the Compare view: a model with its own EngineWorker, fed the view's shared input
+// One pane of the Compare view: a model with its own forward-pass channel, fed the view's input
 // (converted to the model's input shape), the layer the depth cursor points at as feature maps,
 // and the model's per-layer profiles. Latency and accuracy are measured by the view's Measurer.
 #pragma once
@@ -31,8 +31,8 @@ enum class PaneAction { None, Remove, OpenModel };
 
 class ComparePane {
 public:
-    ComparePane(int id, Measurer& measurer);
-    ~ComparePane();  // cancels its measurements; the worker joins (see release_worker)
+    ComparePane(int id, EngineServices& services, Measurer& measurer);
+    ~ComparePane();  // cancels its forward pass and its measurements
     ComparePane(const ComparePane&) = delete;
     ComparePane& operator=(const ComparePane&) = delete;
 
@@ -63,10 +63,6 @@ public:
     // Draws the pane into the current child window. node: the node to show (-1: none yet).
     PaneAction draw(int colour, int node, int maps_shown, TextureCache& textures, bool can_remove,
                     std::string& model_choice, std::string& weights_choice);
-
-    // Hands the worker over so that it can be destroyed off the UI thread (joining a worker
-    // that is loading VGG takes a while).
-    std::unique_ptr<EngineWorker> release_worker() { return std::move(worker_); }
 
 private:
     std::string make_label() const;

@@ -109,6 +109,7 @@ void DrawClassifyView::draw(AppState& state, const Snapshot& snapshot, TextureCa
     }
     if (draw_unsupported_model(state, snapshot)) return;
     handle_keys(state);
+    if (example_pending_) load_pending_example(state);
     if (!state.request.input_tensor && pad_.empty()) {
         // The program opens on an example: what the network sees is put into the pad, so that
         // the pad and the bars agree until the student draws. The built-in sample is a digit,
@@ -236,7 +237,7 @@ void DrawClassifyView::draw_tools(AppState& state, float width) {
     const bool fashion = fashion_model(state);
     if (ImGui::Button(fashion ? "Load Fashion" : "Load MNIST", ImVec2(half, 0)))
         load_example(state);
-    const std::string& error = dataset_errors_[fashion ? k_fashion : k_mnist];
+    const std::string error = services_.datasets.error(fashion ? "fashion-mnist" : "mnist", "test");
     if (ImGui::IsItemHovered()) {
         if (error.empty())
             ImGui::SetTooltip("Put test image number %d of %s into the pad", d.mnist_index,

@@ -16,20 +16,20 @@ namespace cl {
 
 class DrawClassifyView : public View {
 public:
+    explicit DrawClassifyView(EngineServices& services) : services_(services) {}
     const char* id() const override { return "draw"; }
     const char* title() const override { return "Draw & Classify"; }
     const char* help() const override;
     void draw(AppState& state, const Snapshot& snapshot, TextureCache& textures) override;
     // Arrow keys, Page Up/Down, Home/End: the previous / next test image of the data set.
     void step(AppState& state, const Snapshot& snapshot, int delta) override;
+    bool busy() const override { return example_pending_; }  // a test set is loading
 
 private:
     struct HoveredUnit {
         int node = -1, channel = -1, y = 0, x = 0;
         float value = 0.0f;
     };
-    // The example datasets "Load" reads, loaded on first use.
-    enum DatasetId { k_mnist = 0, k_fashion = 1, k_datasets = 2 };
 
     void draw_tools(AppState& state, float width);
     void draw_network_input(const Snapshot& snapshot, float width, float side);
@@ -42,6 +42,7 @@ private:
     void handle_keys(AppState& state);
     void submit_drawing(AppState& state);
     void load_example(AppState& state);
+    void load_pending_example(AppState& state);
 
     // draw_classify_models.cpp: which network the view shows.
     void draw_model_choice(AppState& state, float width);
@@ -57,11 +58,11 @@ private:
     void draw_unit_tooltip(const Snapshot& snapshot);
     UnitMarks marks_for(int node) const;
 
-    // UI-thread bookkeeping: the pad's strokes (not saved), the lazily loaded test sets and
-    // what the mouse is over.
+    EngineServices& services_;  // the test sets "Load" reads come from its dataset cache
+    // UI-thread bookkeeping: the pad's strokes (not saved), an example waiting for its test
+    // set to load, and what the mouse is over.
     DrawPad pad_;
-    std::unique_ptr<Dataset> datasets_[k_datasets];
-    std::string dataset_errors_[k_datasets];
+    bool example_pending_ = false;
     std::string loaded_label_;
     HoveredUnit hovered_, hovered_next_;
     bool compact_ = false;  // too little room per column (presenter zoom): fewer columns

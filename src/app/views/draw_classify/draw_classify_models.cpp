@@ -133,17 +133,18 @@ void DrawClassifyView::handle_keys(AppState& state) {
 }
 
 void DrawClassifyView::load_example(AppState& state) {
+    example_pending_ = true;
+    load_pending_example(state);
+}
+
+// The test set comes from the window's shared cache, loaded as a job: the first "Load" starts
+// it and the example follows a few frames later (draw() retries while it is pending).
+void DrawClassifyView::load_pending_example(AppState& state) {
     const bool fashion = fashion_model(state);
-    const int which = fashion ? k_fashion : k_mnist;
-    std::unique_ptr<Dataset>& data = datasets_[which];
-    if (!data && dataset_errors_[which].empty()) {
-        try {
-            data = std::make_unique<Dataset>(
-                dataset_load(fashion ? "fashion-mnist" : "mnist", "test"));
-        } catch (const std::exception& e) {
-            dataset_errors_[which] = e.what();
-        }
-    }
+    const std::string spec = fashion ? "fashion-mnist" : "mnist";
+    std::shared_ptr<const Dataset> data = services_.datasets.request(spec, "test");
+    if (!data && services_.datasets.error(spec, "test").empty()) return;  // still loading
+    example_pending_ = false;
     Tensor example;
     if (data && data->size() > 0) {
         state.draw.mnist_index = std::clamp(state.draw.mnist_index, 0, data->size() - 1);

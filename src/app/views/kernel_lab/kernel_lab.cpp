@@ -21,9 +21,6 @@
 namespace cl {
 
 namespace {
-// A photo becomes at most this many cells a side: enough detail, still drawable cell by cell.
-constexpr int k_max_file_side = 64;
-
 const char* source_label(KernelLabSource s) {
     switch (s) {
         case KernelLabSource::Mnist:
@@ -67,33 +64,6 @@ const char* KernelLabView::help() const {
            "redo kernel edits.";
 }
 
-Graph* KernelLabView::lenet() {
-    if (!lenet_ && lenet_error_.empty()) {
-        try {
-            lenet_ = std::make_unique<Graph>(load_model("lenet5"));
-        } catch (const Error& e) {
-            lenet_error_ = e.what();
-        }
-    }
-    return lenet_.get();
-}
-
-Dataset* KernelLabView::dataset(KernelLabSource source) {
-    const bool fashion = source == KernelLabSource::Fashion;
-    std::unique_ptr<Dataset>& d = fashion ? fashion_ : mnist_;
-    std::string& error = fashion ? fashion_error_ : mnist_error_;
-    if (!d && error.empty()) {
-        try {
-            d = std::make_unique<Dataset>(
-                dataset_load(fashion ? "fashion-mnist" : "mnist", "test"));
-        } catch (const Error& e) {
-            error = std::string(fashion ? "Fashion-MNIST" : "MNIST") + " is not available (" +
-                    e.what() + "); run scripts/setup.sh to fetch it.";
-        }
-    }
-    return d.get();
-}
-
 bool KernelLabView::uses_pool1(const LabKernel& kernel) const {
     return kernel.channels > 1 && kernel.channels != input_.shape().c;
 }
@@ -106,136 +76,6 @@ std::vector<float> KernelLabView::lab_values(const LabKernel& kernel) const {
     const int channels = lab_input(kernel).shape().c;
     return kernel.channels == 1 && channels > 1 ? repeat_channels(kernel.values, channels)
                                                 : kernel.values;
-}
-
-void KernelLabView::update_input(AppState& state) {
-    KernelLabState& s = state.kernel_lab;
-    const std::shared_ptr<const Tensor>& drawn = state.request.input_tensor;
-    std::string key = std::to_string(int(s.source)) + ":";
-    switch (s.source) {
-        case KernelLabSource::Mnist:
-            key += std::to_string(s.mnist_index);
-            break;
-        case KernelLabSource::Fashion:
-            key += std::to_string(s.fashion_index);
-            break;
-        case KernelLabSource::DrawPad:
-            key += std::to_string(reinterpret_cast<uintptr_t>(drawn.get()));
-            break;
-        case KernelLabSource::File:
-            key += (s.rgb ? "rgb:" : "grey:") + s.image_path;
-            break;
-        case KernelLabSource::Sample:
-            key += std::to_string(s.sample_digit);
-            break;
-    }
-    if (key == input_key_) return;
-    input_key_ = key;
-    input_error_.clear();
-    try {
-        if (s.source == KernelLabSource::Mnist || s.source == KernelLabSource::Fashion) {
-            Dataset* d = dataset(s.source);
-            if (!d)
-                throw Error(s.source == KernelLabSource::Fashion ? fashion_error_ : mnist_error_);
-            int& index = s.source == KernelLabSource::Fashion ? s.fashion_index : s.mnist_index;
-            index = std::clamp(index, 0, d->size() - 1);
-            const Shape& shape = d->images.shape();
-            input_ = Tensor::zeros({1, 1, shape.h, shape.w});  // [1,1,28,28]
-            for (int y = 0; y < shape.h; ++y)
-                for (int x = 0; x < shape.w; ++x)
-                    input_.at(0, 0, y, x) = d->images.at(index, 0, y, x);
-            const int label = d->labels[size_t(index)];
-            input_label_ =
-                std::string(s.source == KernelLabSource::Fashion ? "Fashion-MNIST" : "MNIST") +
-                " test #" + std::to_string(index) + " (" + d->class_names.at(size_t(label)) + ")";
-        } else if (s.source == KernelLabSource::DrawPad) {
-            if (!drawn || drawn->shape().c != 1)
-                throw Error("Nothing drawn yet: draw a digit in Draw & Classify first.");
-            input_ = Tensor::zeros({1, 1, drawn->shape().h, drawn->shape().w});
-            std::copy(drawn->data(), drawn->data() + input_.numel(), input_.data());
-            input_label_ = "the Draw pad's digit";
-        } else if (s.source == KernelLabSource::File) {
-            if (s.image_path.empty())
-                throw Error("No image file chosen: click Open image\xE2\x80\xA6");
-            const Image image = image_read(s.image_path);
-            const Tensor grey = s.rgb ? rgb_from_image(image) : grey_from_image(image);
-            input_ = shrink_to_fit(grey, k_max_file_side);
-            const size_t slash = s.image_path.find_last_of("/\\");
-            input_label_ = s.image_path.substr(slash == std::string::npos ? 0 : slash + 1);
-            if (input_.shape().w != grey.shape().w)
-                input_label_ += " (" + std::to_string(grey.shape().w) + "\xC3\x97" +
-                                std::to_string(grey.shape().h) + " shrunk to " +
-                                std::to_string(input_.shape().w) + "\xC3\x97" +
-                                std::to_string(input_.shape().h) + ")";
-            if (s.rgb) input_label_ += ", R G B";
-        } else {
-            const std::string path =
-                assets_dir() + "/samples/digit-" + std::to_string(s.sample_digit) + ".png";
-            input_ = grey_from_image(image_read(path));
-            input_label_ = "sample digit-" + std::to_string(s.sample_digit) + ".png";
-        }
-    } catch (const Error& e) {
-        input_error_ = e.what();
-        input_ = Tensor::zeros({1, 1, 28, 28});
-        input_label_.clear();
-    }
-    picked_ = -1;
-}
-
-void KernelLabView::browse(AppState& state, int direction) {
-    KernelLabState& s = state.kernel_lab;
-    Dataset* d = s.source == KernelLabSource::Mnist || s.source == KernelLabSource::Fashion
-                     ? dataset(s.source)
-                     : nullptr;
-    if (!d) {
-        if (s.source == KernelLabSource::Sample)
-            s.sample_digit = (s.sample_digit + 10 + direction) % 10;
-        return;
-    }
-    int& index = s.source == KernelLabSource::Fashion ? s.fashion_index : s.mnist_index;
-    const int n = d->size();
-    for (int i = 1; i <= n; ++i) {
-        const int j = ((index + direction * i) % n + n) % n;
-        if (browse_class_ < 0 || d->labels[size_t(j)] == browse_class_) {
-            index = j;
-            return;
-        }
-    }
-}
-
-void KernelLabView::random_image(AppState& state) {
-    KernelLabState& s = state.kernel_lab;
-    std::random_device seed;
-    if (s.source == KernelLabSource::Sample) {
-        s.sample_digit = int(seed() % 10u);
-        return;
-    }
-    Dataset* d = s.source == KernelLabSource::Mnist || s.source == KernelLabSource::Fashion
-                     ? dataset(s.source)
-                     : nullptr;
-    if (!d) return;
-    int& index = s.source == KernelLabSource::Fashion ? s.fashion_index : s.mnist_index;
-    index = int(seed() % unsigned(d->size()));
-    if (browse_class_ >= 0 && d->labels[size_t(index)] != browse_class_) browse(state, 1);
-}
-
-void KernelLabView::update_pool1() {
-    if (pool1_key_ == input_key_) return;
-    pool1_key_ = input_key_;
-    pool1_error_.clear();
-    pool1_ = Tensor::zeros({1, 6, 14, 14});
-    try {
-        Graph* g = lenet();
-        if (!g) throw Error("LeNet-5 is not available: " + lenet_error_);
-        if (input_.shape() != g->input_shape())
-            throw Error(
-                "LeNet's conv2 filters see the pool1 maps of a 28\xC3\x97"
-                "28 digit; this "
-                "input is not one (choose a digit).");
-        pool1_ = conv_input(*g, "conv2", input_);  // [1,6,14,14]
-    } catch (const Error& e) {
-        pool1_error_ = e.what();
-    }
 }
 
 namespace {
@@ -257,7 +97,6 @@ void KernelLabView::compute_outputs(const AppState& state) {
         const int pad = s.same_pad ? (kl.k - 1) / 2 : s.pad;
         try {
             if (uses_pool1(kl)) {
-                update_pool1();
                 if (!pool1_error_.empty()) throw Error(pool1_error_);
                 if (pool1_.shape().c != kl.channels)
                     throw Error("this kernel has " + std::to_string(kl.channels) +
@@ -358,6 +197,7 @@ void KernelLabView::draw(AppState& state, const Snapshot& snapshot, TextureCache
     KernelLabState& s = state.kernel_lab;
     if (s.kernels.empty()) s.kernels.push_back(LabKernel{});
     s.selected = std::clamp(s.selected, 0, int(s.kernels.size()) - 1);
+    lenet();  // starts its load early: the learned filters and the pool1 maps need it
     handle_keys(state, snapshot);
     update_input(state);
     compute_outputs(state);
@@ -404,7 +244,8 @@ void KernelLabView::draw_input_controls(AppState& state) {
         ImGui::SetNextItemWidth(-1);
         ImGui::SliderInt("##digit", &s.sample_digit, 0, 9, "digit %d");
     } else if (s.source == KernelLabSource::Mnist || s.source == KernelLabSource::Fashion) {
-        Dataset* d = dataset(s.source);
+        std::shared_ptr<const Dataset> d = services_.datasets.request(
+            s.source == KernelLabSource::Fashion ? "fashion-mnist" : "mnist", "test");
         int& index = s.source == KernelLabSource::Fashion ? s.fashion_index : s.mnist_index;
         const float buttons_w =
             ImGui::CalcTextSize("<>Random").x + 6 * style.FramePadding.x + 3 * style.ItemSpacing.x;
@@ -446,7 +287,9 @@ void KernelLabView::draw_input_controls(AppState& state) {
                 "three input channels instead of grey: the kernel runs over each, "
                 "and the three partial sums add up, as in a conv layer");
     }
-    if (!input_error_.empty()) {
+    if (input_job_.running()) {
+        text_dim("loading\xE2\x80\xA6");
+    } else if (!input_error_.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.9f, 0.3f, 0.3f, 1.0f));
         ImGui::TextWrapped("%s", input_error_.c_str());
         ImGui::PopStyleColor();

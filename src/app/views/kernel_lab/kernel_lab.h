@@ -21,23 +21,35 @@ namespace cl {
 
 class KernelLabView : public View {
 public:
+    explicit KernelLabView(EngineServices& services) : services_(services) {}
     const char* id() const override { return "kernel-lab"; }
     const char* title() const override { return "Kernel Lab"; }
     const char* help() const override;
     void draw(AppState& state, const Snapshot& snapshot, TextureCache& textures) override;
     void step(AppState& state, const Snapshot& snapshot, int delta) override;
+    bool busy() const override { return input_job_.running() || lenet_job_.running(); }
+
+    // What the input job makes (kernel_lab_input.cpp): the image and LeNet's pool1 maps of it.
+    struct LabInput {
+        Tensor input;  // [1,1,H,W], or [1,3,H,W] for an image file in colour
+        std::string label;
+        int index = 0;  // the test image or sample digit, clamped to what exists
+        Tensor pool1;   // [1,6,14,14] for a 28x28 digit
+        std::string pool1_error;
+    };
 
 private:
     struct KernelEdit {
         std::vector<LabKernel> kernels;
         int selected = 0;
     };
-    // kernel_lab.cpp: inputs, outputs, keys.
+    // kernel_lab_input.cpp: the image, read by a job.
     void update_input(AppState& state);
-    Dataset* dataset(KernelLabSource source);
     void browse(AppState& state, int direction);  // next/previous image of the chosen class
     void random_image(AppState& state);
-    void update_pool1();
+    const Graph* lenet();  // from the model cache, loaded by a job; nullptr until it is there
+
+    // kernel_lab.cpp: outputs (the one small convolution the UI thread may run), keys.
     void compute_outputs(const AppState& state);
     void handle_keys(AppState& state, const Snapshot& snapshot);
     void draw_input_controls(AppState& state);
@@ -47,7 +59,6 @@ private:
     bool uses_pool1(const LabKernel& kernel) const;
     const Tensor& lab_input(const LabKernel& kernel) const;
     std::vector<float> lab_values(const LabKernel& kernel) const;
-    Graph* lenet();  // loaded on first use
 
     // kernel_lab_kernels.cpp: the kernel stack, editor, presets, hyper-parameters, surgery.
     void draw_kernel_stack(AppState& state);
@@ -71,18 +82,20 @@ private:
     void draw_products_table(const CellArithmetic& c, const std::vector<float>& kernel, int k);
     void toggle_play();
 
-    // The image the kernels are applied to, and where it came from (UI-thread cache).
-    Tensor input_;  // [1,1,H,W], or [1,3,H,W] for an image file in colour
+    EngineServices& services_;
+    // The image the kernels are applied to, and where it came from: the newest input job's.
+    Tensor input_ = Tensor::zeros({1, 1, 28, 28});
     std::string input_key_, input_label_, input_error_;
-    std::unique_ptr<Dataset> mnist_, fashion_;  // loaded on first use
-    std::string mnist_error_, fashion_error_;
-    int browse_class_ = -1;  // -1: any class
+    JobHandle<LabInput> input_job_;
+    uint64_t adopted_job_ = 0;  // the input job whose answer input_ holds
+    int browse_class_ = -1;     // -1: any class
     FileDialog dialog_;
-    // LeNet-5 (trained weights) for the learned filters and the pool1 maps its conv2 filters see.
-    std::unique_ptr<Graph> lenet_;
+    // LeNet-5 (trained weights) for the learned filters; the pool1 maps its conv2 filters see.
+    std::shared_ptr<const LoadedModel> lenet_;
+    JobHandle<LoadedModel> lenet_job_;
     std::string lenet_error_;
-    Tensor pool1_;  // [1,6,14,14] of input_, when a kernel has 6 channels
-    std::string pool1_key_, pool1_error_;
+    Tensor pool1_;  // [1,6,14,14] of input_
+    std::string pool1_error_;
     std::vector<Tensor> outputs_;  // one [1,1,Ho,Wo] per kernel, after the optional ReLU
     std::vector<std::string> output_errors_;
     Tensor output_;  // the selected kernel's

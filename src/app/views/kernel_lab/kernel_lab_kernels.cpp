@@ -70,10 +70,11 @@ void KernelLabView::apply_preset(AppState& state, int index) {
 
 void KernelLabView::apply_learned(AppState& state, int index) {
     const bool conv1 = index < k_lenet_conv1_filters;
-    Graph* g = lenet();
+    const Graph* g = lenet();
     if (!g) {
-        state.error = "Kernel Lab: LeNet-5 is not available: " + lenet_error_;
-        return;
+        if (!lenet_error_.empty())
+            state.error = "Kernel Lab: LeNet-5 is not available: " + lenet_error_;
+        return;  // still loading: the learned filters are disabled meanwhile
     }
     try {
         const LearnedFilter f = conv_filter(*g, conv1 ? "conv1" : "conv2",

@@ -33,7 +33,7 @@ bool is_sample_for(const std::string& path, int channels) {
 }
 }  // namespace
 
-WalkthroughView::WalkthroughView() = default;
+WalkthroughView::WalkthroughView(EngineServices& services) : services_(services) {}
 WalkthroughView::~WalkthroughView() = default;
 
 const char* WalkthroughView::help() const {
@@ -316,30 +316,31 @@ void WalkthroughView::draw_input_choice(AppState& state, const Snapshot& snapsho
         if (pressed) {
             mnist_index_ = mnist_loaded_ ? mnist_index_ + delta : 0;  // the first press: digit 0
             mnist_loaded_ = true;
-            if (!mnist_ && mnist_error_.empty()) {
-                try {
-                    mnist_ = std::make_unique<Dataset>(dataset_load("mnist", "test"));
-                } catch (const std::exception& e) {
-                    mnist_error_ = e.what();
-                }
-            }
-            if (mnist_ && mnist_->size() > 0) {
-                mnist_index_ = std::clamp(mnist_index_, 0, mnist_->size() - 1);
-                const Shape s = mnist_->images.shape();
-                auto digit = std::make_shared<Tensor>(Tensor::zeros({1, 1, s.h, s.w}));
-                for (int y = 0; y < s.h; ++y)
-                    for (int x = 0; x < s.w; ++x)
-                        digit->at(0, 0, y, x) = mnist_->images.at(mnist_index_, 0, y, x);
-                state.request.input_tensor = digit;
-                state.request.input_tensor_label =
-                    "MNIST test digit " + std::to_string(mnist_index_) + " (label " +
-                    std::to_string(mnist_->labels[size_t(mnist_index_)]) + ")";
-            }
+            mnist_pending_ = true;
         }
+        // The digits come from the window's shared cache, loaded as a job: a press before
+        // they have arrived is answered a few frames later.
+        std::shared_ptr<const Dataset> mnist;
+        if (mnist_pending_) mnist = services_.datasets.request("mnist", "test");
+        if (mnist && mnist->size() > 0) {
+            mnist_pending_ = false;
+            mnist_index_ = std::clamp(mnist_index_, 0, mnist->size() - 1);
+            const Shape s = mnist->images.shape();
+            auto digit = std::make_shared<Tensor>(Tensor::zeros({1, 1, s.h, s.w}));
+            for (int y = 0; y < s.h; ++y)
+                for (int x = 0; x < s.w; ++x)
+                    digit->at(0, 0, y, x) = mnist->images.at(mnist_index_, 0, y, x);
+            state.request.input_tensor = digit;
+            state.request.input_tensor_label =
+                "MNIST test digit " + std::to_string(mnist_index_) + " (label " +
+                std::to_string(mnist->labels[size_t(mnist_index_)]) + ")";
+        }
+        const std::string mnist_error = services_.datasets.error("mnist", "test");
+        if (!mnist_error.empty()) mnist_pending_ = false;
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("%s", mnist_error_.empty()
+            ImGui::SetTooltip("%s", mnist_error.empty()
                                         ? "Digits of the MNIST test set (10,000 of them)"
-                                        : mnist_error_.c_str());
+                                        : mnist_error.c_str());
     }
     ImGui::SameLine();
     if (ImGui::Button("Open image\xE2\x80\xA6")) state.action = AppAction::OpenImage;

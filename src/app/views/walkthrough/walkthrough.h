@@ -22,13 +22,12 @@
 
 namespace cl {
 
-struct Dataset;
-
 class WalkthroughView : public View {
 public:
-    WalkthroughView();
+    explicit WalkthroughView(EngineServices& services);
     ~WalkthroughView() override;
     const char* id() const override { return "walkthrough"; }
+    bool busy() const override { return mnist_pending_; }  // the MNIST digits are loading
     const char* title() const override { return "Walkthrough"; }
     const char* help() const override;
     void draw(AppState& state, const Snapshot& snapshot, TextureCache& textures) override;
@@ -96,8 +95,8 @@ private:
     std::vector<int> cmaps_;  // per node: the automatic colour map (Colormap), -1 = not yet
     FileDialog dialog_;
     std::string export_message_;
-    std::unique_ptr<Dataset> mnist_;
-    std::string mnist_error_;
+    EngineServices& services_;    // the MNIST digits come from its dataset cache
+    bool mnist_pending_ = false;  // a digit was asked for before the test set had loaded
     int mnist_index_ = 0;
     bool mnist_loaded_ = false;  // the input is an MNIST digit of ours (not a sample)
 };
