@@ -103,13 +103,13 @@ void Shell::open_dialog(AppState& state, AppAction action) {
 }
 
 ShellRequests Shell::draw(AppState& state, const ViewList& views, const Snapshot& snapshot,
-                          TextureCache& textures, bool computing) {
+                          TextureCache& textures, bool computing, JobQueue& jobs) {
     ShellRequests out;
     if (state.action != AppAction::None) {
         open_dialog(state, state.action);
         state.action = AppAction::None;
     }
-    draw_menu_bar(state, views, computing, out);
+    draw_menu_bar(state, views, computing, jobs, out);
 
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
@@ -152,7 +152,7 @@ ShellRequests Shell::draw(AppState& state, const ViewList& views, const Snapshot
     return out;
 }
 
-void Shell::draw_menu_bar(AppState& state, const ViewList& views, bool computing,
+void Shell::draw_menu_bar(AppState& state, const ViewList& views, bool computing, JobQueue& jobs,
                           ShellRequests& out) {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
@@ -189,15 +189,39 @@ void Shell::draw_menu_bar(AppState& state, const ViewList& views, bool computing
         if (ImGui::MenuItem("About ConvLens")) show_about_ = true;
         ImGui::EndMenu();
     }
-    if (computing) {
-        const char* badge = "computing\xE2\x80\xA6";
-        const float w = ImGui::CalcTextSize(badge).x + ui_scaled(16);
-        ImGui::SameLine(ImGui::GetWindowWidth() - w);
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.6f, 0.1f, 1.0f));
-        ImGui::TextUnformatted(badge);
-        ImGui::PopStyleColor();
-    }
+    draw_jobs_menu(computing, jobs);
     ImGui::EndMainMenuBar();
+}
+
+void Shell::draw_jobs_menu(bool computing, JobQueue& jobs) {
+    const std::vector<std::shared_ptr<JobState>> active = jobs.active();
+    if (!computing && active.empty()) return;
+    const std::string badge =
+        active.size() > 1 ? "computing\xE2\x80\xA6 (" + std::to_string(active.size()) + " jobs)"
+                          : std::string("computing\xE2\x80\xA6");
+    const float w = ImGui::CalcTextSize(badge.c_str()).x + ui_scaled(24);
+    ImGui::SameLine(ImGui::GetWindowWidth() - w);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.6f, 0.1f, 1.0f));
+    const bool open = ImGui::BeginMenu(badge.c_str());
+    ImGui::PopStyleColor();
+    if (!open) return;
+    // What runs now, as in ImHex's task list: a bar where the job reports its progress.
+    for (const std::shared_ptr<JobState>& job : active) {
+        ImGui::PushID(int(job->id()));
+        const JobProgress p = job->progress();
+        ImGui::TextUnformatted(job->name().c_str());
+        ImGui::SameLine();
+        text_dim(job->status() == JobStatus::Queued ? "(waiting)" : p.text.c_str());
+        if (p.fraction >= 0)
+            ImGui::ProgressBar(float(p.fraction), ImVec2(ui_scaled(220), 0));
+        else
+            ImGui::ProgressBar(0.0f, ImVec2(ui_scaled(220), 0), "working\xE2\x80\xA6");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Cancel")) job->cancel();
+        ImGui::PopID();
+    }
+    if (active.empty()) text_dim("finishing\xE2\x80\xA6");
+    ImGui::EndMenu();
 }
 
 void Shell::draw_banners(AppState& state) {

@@ -19,16 +19,19 @@ struct ShellRequests {
 
 class Shell {
 public:
-    // Draws everything; `computing`: a newer request than `snapshot` is in flight.
+    // Draws everything; `computing`: a newer request than `snapshot` is in flight. The menu
+    // bar lists the queue's running jobs with their progress and a cancel button each.
     ShellRequests draw(AppState& state, const ViewList& views, const Snapshot& snapshot,
-                       TextureCache& textures, bool computing);
+                       TextureCache& textures, bool computing, JobQueue& jobs);
     // An image/.npy (input), .onnx (model), .safetensors (weights) or .json (session).
     void open_path(AppState& state, const std::string& path);
     void open_dialog(AppState& state, AppAction action);
     void toggle_view_help() { show_view_help_ = !show_view_help_; }
 
 private:
-    void draw_menu_bar(AppState& state, const ViewList& views, bool computing, ShellRequests& out);
+    void draw_menu_bar(AppState& state, const ViewList& views, bool computing, JobQueue& jobs,
+                       ShellRequests& out);
+    void draw_jobs_menu(bool computing, JobQueue& jobs);
     void draw_banners(AppState& state);
     void draw_windows(AppState& state, const ViewList& views);
 

@@ -98,7 +98,8 @@ void TextureCache::upload(Entry& entry, const Tensor& maps) {
 
     // [rows*H, cols*W] atlas; each map's rows copied into its tile
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    std::vector<float> values(size_t(g.width()) * g.height(), nan);
+    std::vector<float>& values = staging_;
+    values.assign(size_t(g.width()) * g.height(), nan);
     a.ranges.assign(size_t(s.c), ValueRange{});
     const float* src = maps.data();
     if (a.vector) {

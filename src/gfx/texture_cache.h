@@ -71,6 +71,9 @@ private:
     size_t budget_, bytes_ = 0;
     uint64_t frame_ = 1;
     int64_t uploads_ = 0, passes_ = 0;
+    // The tiled atlas before upload, kept between uploads: a fresh 13 MB buffer per VGG layer
+    // cost the UI thread its page faults (tens of ms per new layer).
+    std::vector<float> staging_;
 };
 
 }  // namespace cl
