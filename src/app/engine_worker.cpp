@@ -4,8 +4,8 @@
 
 #include <exception>
 
-#include "app/input_source.h"
 #include "engine/error.h"
+#include "engine/io/model_input.h"
 #include "engine/model_loader.h"
 #include "engine/surgery.h"
 
