@@ -1,58 +1,15 @@
 // Forward-pass channels over the job queue (see engine_worker.h).
 #include "app/engine_worker.h"
 
-#include <algorithm>
 #include <exception>
 #include <mutex>
 #include <string>
 
-#include "app/input_source.h"
 #include "engine/error.h"
+#include "engine/io/model_input.h"
+#include "engine/surgery.h"
 
 namespace cl {
-
-namespace {
-// A copy of the graph with the filters and biases of the given conv output channels zeroed.
-Graph zero_channels(const Graph& graph, const std::vector<std::pair<std::string, int>>& zeroed) {
-    Graph g = graph.clone();
-    for (const auto& [name, channel] : zeroed) {
-        const int node = g.find(name);
-        if (node < 0 || !g.node(node).op || g.node(node).op->kind() != OpKind::Conv2d) continue;
-        for (const NamedParam& p : g.node(node).op->params()) {
-            const int out = p.value->shape().n;  // weight [O, I, K, K], bias [O]
-            if (channel < 0 || channel >= out || (p.name != "weight" && p.name != "bias")) continue;
-            const int64_t per = p.value->numel() / out;
-            std::fill(p.value->data() + channel * per, p.value->data() + (channel + 1) * per, 0.0f);
-        }
-    }
-    return g;
-}
-
-// Writes each replacement into the (already copied) graph; throws naming a bad one.
-void replace_filters(Graph& g, const std::vector<FilterReplacement>& replaced) {
-    for (const FilterReplacement& r : replaced) {
-        const int node = g.find(r.node);
-        if (node < 0 || !g.node(node).op || g.node(node).op->kind() != OpKind::Conv2d)
-            throw Error("kernel surgery: the model has no convolution named '" + r.node + "'");
-        for (const NamedParam& p : g.node(node).op->params()) {
-            const int out = p.value->shape().n;  // weight [O, I, K, K], bias [O]
-            if (r.channel < 0 || r.channel >= out)
-                throw Error("kernel surgery: " + r.node + " has no filter " +
-                            std::to_string(r.channel));
-            const int64_t per = p.value->numel() / out;
-            if (p.name == "weight") {
-                if (int64_t(r.weights.size()) != per)
-                    throw Error("kernel surgery: " + r.node + " filters have " +
-                                std::to_string(per) + " weights, the replacement has " +
-                                std::to_string(r.weights.size()));
-                std::copy(r.weights.begin(), r.weights.end(), p.value->data() + r.channel * per);
-            } else if (p.name == "bias") {
-                p.value->data()[r.channel] = r.bias;
-            }
-        }
-    }
-}
-}  // namespace
 
 // The last good result and the graph whose timing pass has run, shared by the channel's jobs
 // (a superseded job may still be finishing while the next one starts).

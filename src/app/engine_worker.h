@@ -12,21 +12,9 @@
 
 #include "engine/graph.h"
 #include "engine/services/engine_services.h"
+#include "engine/surgery.h"  // FilterReplacement
 
 namespace cl {
-
-// Kernel surgery: one conv output channel's filter and bias replaced by hand-made values (the
-// Kernel Lab's "use as conv1 filter k"). weights holds in_channels * k * k values, row by row.
-struct FilterReplacement {
-    std::string node;
-    int channel = 0;
-    std::vector<float> weights;
-    float bias = 0.0f;
-    bool operator==(const FilterReplacement& o) const {
-        return node == o.node && channel == o.channel && weights == o.weights && bias == o.bias;
-    }
-    bool operator!=(const FilterReplacement& o) const { return !(*this == o); }
-};
 
 struct Request {
     std::string model = "lenet5";  // zoo name or .onnx path

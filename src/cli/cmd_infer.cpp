@@ -11,7 +11,6 @@
 #include "cli/cli_common.h"
 #include "engine/error.h"
 #include "engine/io/atomic_file.h"
-#include "engine/io/image.h"
 #include "engine/io/npy.h"
 #include "engine/model_loader.h"
 
@@ -60,7 +59,7 @@ void dump_activations(const Graph& graph, const Activations& acts, const std::st
 int run_infer(const InferOptions& o) {
     if (o.top < 1) throw Error("--top must be at least 1");
     Graph graph = load_model(o.model, o.weights);
-    const Tensor input = load_input(o.input, graph.input_shape());
+    const Tensor input = read_model_input(o.input, graph.input_shape());
     const Activations acts = graph.forward(input);
     const Tensor& out = acts.outputs.back();
     const int classes = out.shape().c;
@@ -99,7 +98,9 @@ int run_infer(const InferOptions& o) {
 CommandRunner register_infer(CLI::App& app) {
     auto o = std::make_shared<InferOptions>();
     app.add_option("MODEL", o->model, "Built-in model name or .onnx file")->required();
-    app.add_option("--input", o->input, "Image (PNG/JPEG/BMP) or .npy of the model's input shape")
+    app.add_option("--input", o->input,
+                   "Image (PNG/JPEG/BMP), or .npy of the model's input shape ([1,C,H,W] or "
+                   "[C,H,W]; [N,F] for a model of features)")
         ->required();
     app.add_option("--weights", o->weights, "Weights (.safetensors) instead of the shipped ones");
     app.add_option("--dump", o->dump, "Folder for index.json and one .npy per node");

@@ -19,7 +19,7 @@ int run_render(const RenderOptions& o) {
     if (!has_extension(o.out, ".png")) throw Error("--out must end in .png: " + o.out);
     Graph graph = load_model(o.model, o.weights);
     const int index = graph.require(o.layer);
-    const Tensor input = load_input(o.input, graph.input_shape());
+    const Tensor input = read_model_input(o.input, graph.input_shape());
     const Activations acts = graph.forward(input);
     const Tensor& maps = acts.outputs[size_t(index)];
     const Colormap map = colormap_for(maps, index == 0);

@@ -4,6 +4,7 @@
 
 #include "cli_runner.h"
 #include "engine/io/image.h"
+#include "engine/io/model_input.h"
 #include "engine/io/npy.h"
 #include "engine/model_loader.h"
 
@@ -40,7 +41,8 @@ TEST(CliInfer, DumpWritesIndexAndOneNpyPerNodeWithGraphShapes) {
     }
     // The dumped input is what the network saw: the MNIST-preprocessed digit.
     const Tensor input = npy_read((dir / "out" / index[0]["file"].get<std::string>()).string());
-    EXPECT_TENSORS_CLOSE(input, load_input(sample("digit-3.png"), graph.input_shape()), 0.0f, 0.0f);
+    EXPECT_TENSORS_CLOSE(input, input_from_file(sample("digit-3.png"), graph.input_shape()).tensor,
+                         0.0f, 0.0f);
 }
 
 TEST(CliInfer, TrainedLeNetRecognisesTheSampleDigits) {

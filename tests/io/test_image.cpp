@@ -1,11 +1,10 @@
 // Images: reading (and its errors), PNG writing, the MNIST normalisation of a drawn or
-// photographed digit, resizing into a model's input, and load_input's .npy shape check.
+// photographed digit and resizing into a model's input (.npy inputs: test_model_input.cpp).
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "engine/io/image.h"
-#include "engine/io/npy.h"
 #include "engine/paths.h"
 #include "io_test_util.h"
 
@@ -99,7 +98,7 @@ TEST(Image, PreprocessKeepsAnMnistDigitAlmostAsItIs) {
 }
 
 TEST(Image, PreprocessInvertsTheSampleOnPaper) {
-    const Tensor paper = load_input(sample("digit-7-paper.png"), {1, 1, 28, 28});
+    const Tensor paper = image_to_input(image_read(sample("digit-7-paper.png")), {1, 1, 28, 28});
     const Tensor seven = as_tensor(image_read(sample("digit-7.png")));
     EXPECT_GT(correlation(paper, seven), 0.95);
     EXPECT_EQ(paper.at(0, 0, 0, 0), 0.0f);  // background black, as MNIST
@@ -202,20 +201,6 @@ TEST(Image, AlphaIsCompositedOverWhite) {
     ASSERT_EQ(rgba.channels, 3);
     ASSERT_EQ(rgba.pixels.size(), 9u);
     for (size_t i = 0; i < 9; ++i) EXPECT_NEAR(rgba.pixels[i], want[i / 3], 1e-6f) << i;
-}
-
-TEST(Image, LoadInputChecksNpyShape) {
-    const auto dir = temp_dir("image_load_input");
-    const std::string path = (dir / "x.npy").string();
-    npy_write(path, testing::random_tensor({1, 1, 5, 5}, 1), {5, 5});
-    const std::string message = testing::error_of([&] { load_input(path, {1, 1, 28, 28}); });
-    EXPECT_NE(message.find(path), std::string::npos) << message;
-    EXPECT_NE(message.find("[5,5]"), std::string::npos) << message;
-    EXPECT_NE(message.find("1x1x28x28"), std::string::npos) << message;
-
-    const Tensor t = testing::random_tensor({1, 1, 28, 28}, 2);
-    npy_write(path, t, {28, 28});
-    EXPECT_TENSORS_CLOSE(load_input(path, {1, 1, 28, 28}), t, 0.0f, 0.0f);  // used exactly as given
 }
 
 }  // namespace

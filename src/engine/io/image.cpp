@@ -6,13 +6,11 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <memory>
 
 #include "engine/error.h"
 #include "engine/io/atomic_file.h"
-#include "engine/io/npy.h"
 
 namespace cl {
 
@@ -101,13 +99,6 @@ void check_image(const Image& image) {
     CL_ASSERT(image.channels == 1 || image.channels == 3);
     CL_ASSERT(image.pixels.size() ==
               size_t(image.width) * size_t(image.height) * size_t(image.channels));
-}
-
-bool has_npy_extension(const std::string& path) {
-    if (path.size() < 4) return false;
-    std::string ext = path.substr(path.size() - 4);
-    for (char& ch : ext) ch = char(std::tolower(uint8_t(ch)));
-    return ext == ".npy";
 }
 
 void append_bytes(void* context, void* data, int size) {
@@ -249,22 +240,6 @@ Tensor image_to_input(const Image& image, Shape input_shape) {
         std::copy(plane.begin(), plane.end(), t.plane(0, c).data());
     }
     return t;
-}
-
-Tensor load_input(const std::string& path, Shape input_shape) {
-    if (has_npy_extension(path)) {
-        std::vector<int64_t> file_shape;
-        Tensor t = npy_read(path, &file_shape);
-        if (t.shape() != input_shape) {
-            std::string dims;
-            for (size_t i = 0; i < file_shape.size(); ++i)
-                dims += (i ? "," : "") + std::to_string(file_shape[i]);
-            throw Error(path + ": array [" + dims + "] (" + t.shape().str() +
-                        ") does not match the model's input " + input_shape.str());
-        }
-        return t;
-    }
-    return image_to_input(image_read(path), input_shape);
 }
 
 void png_write_rgb(const std::string& path, int width, int height,

@@ -1,5 +1,5 @@
 // Images in (stb_image: PNG/JPEG/BMP) and out (stb_image_write PNG), and the conversion of
-// an image into a model's input tensor.
+// an image into a model's input tensor (files of every kind: io/model_input.h).
 #pragma once
 
 #include <cstdint>
@@ -22,8 +22,6 @@ Tensor mnist_preprocess(const Image& image);  // [1,1,28,28]
 // An image as the model's input: 1x28x28 models get mnist_preprocess; others are resized
 // (bilinear) to HxW with C channels, pixel / 255, no mean/std.
 Tensor image_to_input(const Image& image, Shape input_shape);
-// FILE is a .npy (used exactly as given, must match input_shape) or an image.
-Tensor load_input(const std::string& path, Shape input_shape);
 
 void png_write_rgb(const std::string& path, int width, int height, const std::vector<uint8_t>& rgb);
 void png_write_gray(const std::string& path, int width, int height,

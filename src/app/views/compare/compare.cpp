@@ -10,9 +10,9 @@
 #include <cmath>
 #include <filesystem>
 
-#include "app/input_source.h"
 #include "app/ui.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/model_input.h"
 #include "engine/util/strings.h"
 
 namespace cl {

@@ -9,10 +9,10 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/input_source.h"
 #include "app/ui.h"
 #include "app/widgets/feature_grid.h"
 #include "engine/io/image.h"
+#include "engine/io/model_input.h"
 #include "engine/render.h"
 
 namespace cl {

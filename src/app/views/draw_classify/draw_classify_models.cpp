@@ -9,10 +9,10 @@
 #include <string>
 
 #include "app/app_state.h"
-#include "app/input_source.h"
 #include "app/ui.h"
 #include "app/views/draw_classify/draw_classify.h"
 #include "engine/io/image.h"
+#include "engine/io/model_input.h"
 #include "engine/paths.h"
 
 namespace cl {

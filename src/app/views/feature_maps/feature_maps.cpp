@@ -10,11 +10,11 @@
 #include <cstdio>
 #include <numeric>
 
-#include "app/input_source.h"
 #include "app/ui.h"
 #include "app/widgets/colormap_legend.h"
 #include "app/widgets/feature_grid.h"
 #include "engine/filters.h"
+#include "engine/io/model_input.h"
 #include "engine/render.h"
 #include "engine/zoo/zoo.h"
 

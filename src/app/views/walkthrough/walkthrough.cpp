@@ -9,10 +9,10 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "app/input_source.h"
 #include "app/ui.h"
 #include "app/widgets/minimap.h"
 #include "engine/io/idx.h"
+#include "engine/io/model_input.h"
 #include "engine/model_loader.h"
 #include "engine/zoo/zoo.h"
 

@@ -1,46 +1,17 @@
-// Model inputs for the GUI (see input_source.h).
-#include "app/input_source.h"
-
+// The built-in input for a model when the user has given none (see model_input.h): a shipped
+// sample image that fits the model, else a pattern drawn here.
 #include <stb_image.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 
-#include "engine/error.h"
-#include "engine/io/image.h"
+#include "engine/io/model_input.h"
 #include "engine/paths.h"
 
 namespace cl {
 
 namespace {
-const int k_max_side = 2048;                      // larger images are box-downscaled first
-const int64_t k_max_pixels = int64_t(150) << 20;  // refused beyond this (memory)
-
-std::string file_name(const std::string& path) {
-    return std::filesystem::path(path).filename().string();
-}
-
-bool is_npy(const std::string& path) {
-    return path.size() > 4 && path.compare(path.size() - 4, 4, ".npy") == 0;
-}
-
-// Averages s x s blocks of an 8-bit image into a float Image in [0,1].
-Image box_downscale(const unsigned char* px, int w, int h, int channels, int s) {
-    Image img;
-    img.width = w / s;
-    img.height = h / s;
-    img.channels = channels;
-    img.pixels.assign(size_t(img.width) * img.height * channels, 0.0f);
-    const float norm = 1.0f / (255.0f * float(s) * float(s));
-    for (int y = 0; y < img.height * s; ++y)
-        for (int x = 0; x < img.width * s; ++x)
-            for (int c = 0; c < channels; ++c)
-                img.pixels[(size_t(y / s) * img.width + x / s) * channels + c] +=
-                    float(px[(size_t(y) * w + x) * channels + c]) * norm;
-    return img;
-}
-
 // Grey 28x28 "7" drawn with two thick strokes, for when no sample digits are installed.
 Tensor drawn_digit() {
     Tensor t = Tensor::zeros({1, 1, 28, 28});
@@ -92,35 +63,6 @@ std::vector<std::string> sample_files() {
     }
     std::sort(files.begin(), files.end());
     return files;
-}
-
-ModelInput input_from_file(const std::string& path, Shape input_shape) {
-    ModelInput in;
-    in.label = file_name(path);
-    if (is_npy(path)) {
-        in.tensor = load_input(path, input_shape);
-        return in;
-    }
-    int w = 0, h = 0, n = 0;
-    if (!stbi_info(path.c_str(), &w, &h, &n)) return {load_input(path, input_shape), in.label, ""};
-    if (int64_t(w) * h > k_max_pixels)
-        throw Error(path + ": " + std::to_string(w) + "x" + std::to_string(h) +
-                    " pixels is too large to open");
-    if (std::max(w, h) <= k_max_side) {
-        in.tensor = load_input(path, input_shape);
-    } else {
-        const int channels = n >= 3 ? 3 : 1;
-        unsigned char* px = stbi_load(path.c_str(), &w, &h, &n, channels);
-        if (!px) throw Error(path + ": cannot read image (" + stbi_failure_reason() + ")");
-        const int s = (std::max(w, h) + k_max_side - 1) / k_max_side;
-        Image img = box_downscale(px, w, h, channels, s);
-        stbi_image_free(px);
-        in.tensor = image_to_input(img, input_shape);
-        in.notice = in.label + ": " + std::to_string(w) + "x" + std::to_string(h) +
-                    " downscaled to " + std::to_string(img.width) + "x" +
-                    std::to_string(img.height) + " before use";
-    }
-    return in;
 }
 
 ModelInput default_input(Shape input_shape) {
