@@ -1,5 +1,6 @@
 // Textbook loops for every op's forward pass: the oracle the fast paths are tested against,
-// and the Kernel Lab's "show the math". Slow on purpose; no tricks, one output cell at a time.
+// and the Kernel Lab's "show the math" (reference.cpp; the element-wise ops in
+// reference_elementwise.cpp). Slow on purpose; no tricks, one output cell at a time.
 #pragma once
 
 #include <vector>
