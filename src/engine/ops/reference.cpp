@@ -175,6 +175,33 @@ Tensor batchnorm2d_reference(const Tensor& input, const Tensor& gamma, const Ten
     return out;
 }
 
+// Training: each channel normalised by its batch mean and biased variance over N, H and W.
+Tensor batchnorm2d_training_reference(const Tensor& input, const Tensor& gamma, const Tensor& beta,
+                                      float eps) {
+    const Shape in = input.shape();
+    const double count = double(in.n) * in.h * in.w;
+    Tensor out = Tensor::zeros(in);
+    for (int c = 0; c < in.c; ++c) {
+        double sum = 0;
+        for (int n = 0; n < in.n; ++n)
+            for (int y = 0; y < in.h; ++y)
+                for (int x = 0; x < in.w; ++x) sum += input.at(n, c, y, x);
+        const double mean = sum / count;
+        double squares = 0;
+        for (int n = 0; n < in.n; ++n)
+            for (int y = 0; y < in.h; ++y)
+                for (int x = 0; x < in.w; ++x)
+                    squares += (input.at(n, c, y, x) - mean) * (input.at(n, c, y, x) - mean);
+        const double var = squares / count;
+        for (int n = 0; n < in.n; ++n)
+            for (int y = 0; y < in.h; ++y)
+                for (int x = 0; x < in.w; ++x)
+                    out.at(n, c, y, x) = float(
+                        (input.at(n, c, y, x) - mean) / std::sqrt(var + eps) * gamma[c] + beta[c]);
+    }
+    return out;
+}
+
 Tensor linear_reference(const Tensor& input, const Tensor& weight, const Tensor* bias) {
     const Shape in = input.shape();
     const int features = int(in.per_sample()), outputs = weight.shape().n;
@@ -210,6 +237,48 @@ Tensor concat_reference(const std::vector<const Tensor*>& inputs) {
         }
     }
     return out;
+}
+
+Tensor pad_reference(const Tensor& input, const PadParams& params) {
+    const Shape in = input.shape();
+    const Shape s{in.n, in.c, in.h + params.top + params.bottom, in.w + params.left + params.right};
+    Tensor out = Tensor::zeros(s);
+    for (int n = 0; n < s.n; ++n)
+        for (int c = 0; c < s.c; ++c)
+            for (int y = 0; y < s.h; ++y)
+                for (int x = 0; x < s.w; ++x) {
+                    const int iy = y - params.top, ix = x - params.left;
+                    const bool inside = iy >= 0 && iy < in.h && ix >= 0 && ix < in.w;
+                    out.at(n, c, y, x) = inside ? input.at(n, c, iy, ix) : params.value;
+                }
+    return out;
+}
+
+Tensor shortcut_pad_reference(const Tensor& input, int out_channels, int stride) {
+    const Shape in = input.shape();
+    // x[:, :, ::s, ::s] keeps rows 0, s, 2s, ... below H: ceil(H / s) of them.
+    const Shape s{in.n, out_channels, (in.h + stride - 1) / stride, (in.w + stride - 1) / stride};
+    Tensor out = Tensor::zeros(s);
+    for (int n = 0; n < s.n; ++n)
+        for (int c = 0; c < s.c; ++c)
+            for (int y = 0; y < s.h; ++y)
+                for (int x = 0; x < s.w; ++x)
+                    out.at(n, c, y, x) = c < in.c ? input.at(n, c, y * stride, x * stride) : 0.0f;
+    return out;
+}
+
+Tensor channel_pick_reference(const Tensor& input, int channel) {
+    const Shape in = input.shape();
+    CL_ASSERT(channel >= 0 && channel < in.c);
+    Tensor out = Tensor::zeros({in.n, 1, in.h, in.w});
+    for (int n = 0; n < in.n; ++n)
+        for (int y = 0; y < in.h; ++y)
+            for (int x = 0; x < in.w; ++x) out.at(n, 0, y, x) = input.at(n, channel, y, x);
+    return out;
+}
+
+Tensor dropout_reference(const Tensor& input) {
+    return input.clone();
 }
 
 Tensor add_reference(const std::vector<const Tensor*>& inputs) {

@@ -1,5 +1,6 @@
 // Textbook loops for every op's forward pass: the oracle the fast paths are tested against,
-// and the Kernel Lab's "show the math". Slow on purpose; no tricks, one output cell at a time.
+// and the Kernel Lab's "show the math" (reference.cpp; the element-wise ops in
+// reference_elementwise.cpp). Slow on purpose; no tricks, one output cell at a time.
 #pragma once
 
 #include <vector>
@@ -32,6 +33,9 @@ Tensor lrn_reference(const Tensor& input, const LrnParams& params);
 // Inference: (x - mean) / sqrt(var + eps) * gamma + beta, all per channel ([C] tensors).
 Tensor batchnorm2d_reference(const Tensor& input, const Tensor& gamma, const Tensor& beta,
                              const Tensor& mean, const Tensor& var, float eps);
+// Training: the same with each channel's batch mean and biased variance over N, H and W.
+Tensor batchnorm2d_training_reference(const Tensor& input, const Tensor& gamma, const Tensor& beta,
+                                      float eps);
 // input [N,C,H,W] read as [N, C*H*W]; weight [out, in]; bias [out] or nullptr -> [N,out,1,1]
 Tensor linear_reference(const Tensor& input, const Tensor& weight, const Tensor* bias);
 
@@ -39,5 +43,22 @@ Tensor flatten_reference(const Tensor& input);
 Tensor concat_reference(const std::vector<const Tensor*>& inputs);
 Tensor add_reference(const std::vector<const Tensor*>& inputs);
 Tensor softmax_reference(const Tensor& input);  // over C, at every (n, h, w)
+
+// Constant padding of H and W: params.value outside the input.
+Tensor pad_reference(const Tensor& input, const PadParams& params);
+// ResNet option A: out[:, :C] = x[:, :, ::stride, ::stride], out[:, C:out_channels] = 0.
+Tensor shortcut_pad_reference(const Tensor& input, int out_channels, int stride);
+Tensor channel_pick_reference(const Tensor& input, int channel);  // [N,C,H,W] -> [N,1,H,W]
+// Dropout at inference (and in training with p = 0): the identity.
+Tensor dropout_reference(const Tensor& input);
+
+// reference_elementwise.cpp. kind is Add, Sub, Mul or Div.
+// a op b for two inputs of the same shape.
+Tensor elementwise_reference(OpKind kind, const Tensor& a, const Tensor& b);
+// x op k, or k op x when constant_first; k a scalar [1,1,1,1] or one value per channel [1,C,1,1].
+Tensor elementwise_constant_reference(OpKind kind, const Tensor& input, const Tensor& constant,
+                                      bool constant_first);
+Tensor clip_reference(const Tensor& input, float min_value,
+                      float max_value);  // min(max(x, lo), hi)
 
 }  // namespace cl
