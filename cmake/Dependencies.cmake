@@ -11,8 +11,6 @@ find_package(PkgConfig QUIET)
 convlens_require(PkgConfig_FOUND pkg-config "pkg-config")
 
 find_package(Threads REQUIRED)
-find_package(OpenMP QUIET)
-convlens_require(OpenMP_CXX_FOUND libgomp1 "OpenMP (multi-threaded GEMM)")
 
 find_package(Eigen3 3.4 QUIET NO_MODULE)
 convlens_require(Eigen3_FOUND libeigen3-dev "Eigen 3.4")

@@ -209,22 +209,34 @@ public:
                 const int64_t in_offset = (int64_t(n) * in_channels_ + g * win.channels) * plane;
                 const float* src = x.data() + in_offset;
                 if (!direct()) im2col(src, win, columns.data());
-                ConstMatrixMap cols(direct() ? src : columns.data(), kdim, spatial);
-                ConstMatrixMap dout(
-                    dy.data() + (int64_t(n) * p_.out_channels + g * cout_g) * spatial, cout_g,
-                    spatial);
-                MatrixMap dw(weight_grad_.data() + int64_t(g) * cout_g * kdim, cout_g, kdim);
-                dw.noalias() += dout * cols.transpose();  // [Cout/g, OH*OW] x [OH*OW, Cin/g*K*K]
+                const float* cols = direct() ? src : columns.data();  // [Cin/g*K*K, OH*OW]
+                const float* dout =
+                    dy.data() + (int64_t(n) * p_.out_channels + g * cout_g) * spatial;
+                // The products go through gemm() so that large ones use the engine's pool.
+                GemmArgs dw;  // [Cout/g, OH*OW] x [OH*OW, Cin/g*K*K] += into the weight grad
+                dw.m = cout_g, dw.n = kdim, dw.k = spatial;
+                dw.a = dout, dw.lda = spatial;
+                dw.b = cols, dw.ldb = spatial, dw.transpose_b = true;
+                dw.c = weight_grad_.data() + int64_t(g) * cout_g * kdim, dw.ldc = kdim;
+                dw.accumulate = true;
+                gemm(dw);
                 if (p_.bias)
-                    VectorMap(bias_grad_.data() + g * cout_g, cout_g) += dout.rowwise().sum();
+                    VectorMap(bias_grad_.data() + g * cout_g, cout_g) +=
+                        ConstMatrixMap(dout, cout_g, spatial).rowwise().sum();
                 if (!dx) continue;
-                ConstMatrixMap w(weight_.data() + int64_t(g) * cout_g * kdim, cout_g, kdim);
+                GemmArgs dcols;  // [Cin/g*K*K, Cout/g] x [Cout/g, OH*OW]
+                dcols.m = kdim, dcols.n = spatial, dcols.k = cout_g;
+                dcols.a = weight_.data() + int64_t(g) * cout_g * kdim, dcols.lda = kdim;
+                dcols.transpose_a = true;
+                dcols.b = dout, dcols.ldb = spatial;
                 if (direct()) {
-                    MatrixMap(dx->data() + in_offset, kdim, spatial).noalias() +=
-                        w.transpose() * dout;
+                    dcols.c = dx->data() + in_offset, dcols.ldc = spatial;
+                    dcols.accumulate = true;
+                    gemm(dcols);
                 } else {
-                    // [Cin/g*K*K, Cout/g] x [Cout/g, OH*OW], then folded back onto the input
-                    MatrixMap(grad_columns.data(), kdim, spatial).noalias() = w.transpose() * dout;
+                    // into columns, then folded back onto the input
+                    dcols.c = grad_columns.data(), dcols.ldc = spatial;
+                    gemm(dcols);
                     col2im(grad_columns.data(), win, dx->data() + in_offset);
                 }
             }

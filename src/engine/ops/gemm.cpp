@@ -83,26 +83,37 @@ void gemm_few_columns(const GemmArgs& g, bool threads) {
     }
 }
 
-void gemm_serial(const GemmArgs& g) {
+// A transposed operand is the other storage order of the same memory: Eigen's kernel packs
+// either, exactly as it does for `x.transpose()` in an Eigen expression.
+template <int AOrder, int BOrder>
+void gemm_kernel(const GemmArgs& g) {
     using Index = Eigen::Index;
     using Kernel =
-        Eigen::internal::general_matrix_matrix_product<Index, float, Eigen::RowMajor, false, float,
-                                                       Eigen::RowMajor, false, Eigen::RowMajor, 1>;
+        Eigen::internal::general_matrix_matrix_product<Index, float, AOrder, false, float, BOrder,
+                                                       false, Eigen::RowMajor, 1>;
     Eigen::internal::gemm_blocking_space<Eigen::RowMajor, float, float, Eigen::Dynamic,
                                          Eigen::Dynamic, Eigen::Dynamic, 1, false>
         blocking(g.m, g.n, g.k, 1, true);
+    Kernel::run(g.m, g.n, g.k, g.a, g.lda, g.b, g.ldb, g.c, 1, g.ldc, 1.0f, blocking, nullptr);
+}
+
+void gemm_serial(const GemmArgs& g) {
     if (!g.accumulate)
         for (int i = 0; i < g.m; ++i) std::fill_n(g.c + int64_t(i) * g.ldc, g.n, 0.0f);
-    Kernel::run(g.m, g.n, g.k, g.a, g.lda, g.b, g.ldb, g.c, 1, g.ldc, 1.0f, blocking, nullptr);
+    constexpr int row = Eigen::RowMajor, col = Eigen::ColMajor;
+    if (g.transpose_a)
+        g.transpose_b ? gemm_kernel<col, col>(g) : gemm_kernel<col, row>(g);
+    else
+        g.transpose_b ? gemm_kernel<row, col>(g) : gemm_kernel<row, row>(g);
 }
 // A large product in independent column blocks on the engine's pool (parallel.h), each through
 // the serial kernel, two blocks a thread so that a thread that wakes late finds its share
 // taken rather than holding the others up. Eigen's own threading packs A once for all threads
 // and is faster on a quiet machine where A is large for the columns (AlexNet's conv2: 2.7
-// against 3.2 ms), but it is OpenMP: each product waits for every thread of the team, and
+// against 3.2 ms), but it was OpenMP's: each product waited for every thread of the team, and
 // mixing its spinning threads with the pool's made everything slower.
 void gemm_parallel(const GemmArgs& g) {
-    const int threads = parallel_threads();
+    const int threads = parallel_team();
     if (threads == 1) return gemm_serial(g);
     const bool by_columns = g.n >= 256;
     const int unit = by_columns ? 16 : 8;  // columns: a vector's width; rows: a few
@@ -116,11 +127,11 @@ void gemm_parallel(const GemmArgs& g) {
         GemmArgs part = g;
         if (by_columns) {
             part.n = end - begin;
-            part.b = g.b + begin;
+            part.b = g.b + (g.transpose_b ? int64_t(begin) * g.ldb : begin);
             part.c = g.c + begin;
         } else {
             part.m = end - begin;
-            part.a = g.a + int64_t(begin) * g.lda;
+            part.a = g.a + (g.transpose_a ? begin : int64_t(begin) * g.lda);
             part.c = g.c + int64_t(begin) * g.ldc;
         }
         gemm_serial(part);
@@ -129,7 +140,8 @@ void gemm_parallel(const GemmArgs& g) {
 }  // namespace
 
 void gemm(const GemmArgs& g) {
-    CL_ASSERT(g.lda >= g.k && g.ldb >= g.n && g.ldc >= g.n);
+    CL_ASSERT(g.lda >= (g.transpose_a ? g.m : g.k) && g.ldb >= (g.transpose_b ? g.k : g.n) &&
+              g.ldc >= g.n);
     if (g.m == 0 || g.n == 0) return;
     if (g.k == 0) {
         if (!g.accumulate)
@@ -137,7 +149,7 @@ void gemm(const GemmArgs& g) {
         return;
     }
     const bool threads = g.allow_threads && int64_t(g.m) * g.n * g.k >= k_min_parallel_macs;
-    if (few_columns_fits(g)) {
+    if (!g.transpose_a && !g.transpose_b && few_columns_fits(g)) {
         gemm_few_columns(g, threads);
         return;
     }

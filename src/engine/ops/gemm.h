@@ -13,10 +13,12 @@ constexpr int64_t k_min_parallel_macs = int64_t(1) << 22;
 
 struct GemmArgs {
     int m = 0, n = 0, k = 0;   // C [m, n] = A [m, k] x B [k, n]
-    const float* a = nullptr;  // row-major, row stride lda
-    const float* b = nullptr;  // row-major, row stride ldb
+    const float* a = nullptr;  // row-major, row stride lda (transposed: a [k, m] read as A^T)
+    const float* b = nullptr;  // row-major, row stride ldb (transposed: b [n, k] read as B^T)
     float* c = nullptr;        // row-major, row stride ldc
     int lda = 0, ldb = 0, ldc = 0;
+    bool transpose_a = false;   // A(i, p) = a[p * lda + i]: backward's W^T x dY
+    bool transpose_b = false;   // B(p, j) = b[j * ldb + p]: backward's dY x X^T, Linear's X x W^T
     bool accumulate = false;    // C += A*B instead of C = A*B
     bool allow_threads = true;  // false: always the calling thread (callers that thread)
 };

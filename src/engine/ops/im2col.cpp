@@ -62,8 +62,7 @@ void col2im(const float* columns, const ConvWindow& w, float* image) {
     const int kk = w.kernel * w.kernel;
     const int64_t spatial = int64_t(w.out_h) * w.out_w;
     // One thread per channel: different channels never write the same pixel.
-#pragma omp parallel for if (w.channels * kk * spatial > k_parallel_floats)
-    for (int c = 0; c < w.channels; ++c) {
+    parallel_for_if(w.channels * kk * spatial > k_parallel_floats, w.channels, [&](int c) {
         for (int k = 0; k < kk; ++k) {
             const int kh = k / w.kernel, kw = k % w.kernel;
             const int col_offset = kw * w.dilation;
@@ -78,7 +77,7 @@ void col2im(const float* columns, const ConvWindow& w, float* image) {
                 for (int ow = lo; ow < hi; ++ow) dst[ow * w.stride + base] += src[ow];
             }
         }
-    }
+    });
 }
 
 }  // namespace cl

@@ -51,7 +51,7 @@ public:
             // threads, each streaming its own part of the matrix.
             const bool split = int64_t(out_) * in_ >= k_min_parallel_macs;
             // Four parts a thread: a late thread's share is taken by the others.
-            const int parts = split ? std::min(4 * parallel_threads(), out_) : 1;
+            const int parts = split ? std::min(4 * parallel_team(), out_) : 1;
             parallel_for(parts, [&](int part) {
                 const int r0 = int(int64_t(out_) * part / parts);
                 const int r1 = int(int64_t(out_) * (part + 1) / parts);
@@ -59,7 +59,12 @@ public:
                     w.middleRows(r0, r1 - r0) * x.row(0).transpose();
             });
         } else {
-            y.noalias() = x * w.transpose();  // [N, in] x [in, out]
+            GemmArgs g;  // [N, in] x [in, out], through gemm() for the engine's pool
+            g.m = n, g.n = out_, g.k = in_;
+            g.a = inputs[0]->data(), g.lda = in_;
+            g.b = weight_.data(), g.ldb = in_, g.transpose_b = true;
+            g.c = output.data(), g.ldc = out_;
+            gemm(g);
         }
         if (has_bias_) y.rowwise() += bias_.as_matrix(1, out_).row(0);
     }
@@ -67,12 +72,25 @@ public:
     void backward(const BackwardArgs& args) override {
         allocate_grads({{&weight_, &weight_grad_}, {&bias_, &bias_grad_}});
         const int n = args.inputs[0]->shape().n;
-        ConstMatrixMap x = args.inputs[0]->as_matrix(n, in_);
         ConstMatrixMap dy = args.grad_output->as_matrix(n, out_);
-        weight_grad_.as_matrix(out_, in_).noalias() += dy.transpose() * x;  // [out, N] x [N, in]
+        // The products go through gemm() so that large ones use the engine's pool.
+        GemmArgs dw;  // [out, N] x [N, in] += into the weight grad
+        dw.m = out_, dw.n = in_, dw.k = n;
+        dw.a = args.grad_output->data(), dw.lda = out_, dw.transpose_a = true;
+        dw.b = args.inputs[0]->data(), dw.ldb = in_;
+        dw.c = weight_grad_.data(), dw.ldc = in_;
+        dw.accumulate = true;
+        gemm(dw);
         if (has_bias_) bias_grad_.as_matrix(1, out_) += dy.colwise().sum();
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
-        if (dx) dx->as_matrix(n, in_).noalias() += dy * weight_.as_matrix(out_, in_);
+        if (!dx) return;
+        GemmArgs dxg;  // [N, out] x [out, in] += into the input grad
+        dxg.m = n, dxg.n = in_, dxg.k = out_;
+        dxg.a = args.grad_output->data(), dxg.lda = out_;
+        dxg.b = weight_.data(), dxg.ldb = in_;
+        dxg.c = dx->data(), dxg.ldc = in_;
+        dxg.accumulate = true;
+        gemm(dxg);
     }
 
     std::vector<NamedParam> params() override {

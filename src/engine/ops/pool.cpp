@@ -185,15 +185,14 @@ public:
         const Tensor& dy = *args.grad_output;
         const Shape in = x.shape(), out = dy.shape();
         const int planes = in.n * in.c;
-#pragma omp parallel for if (dy.numel() > (1 << 14))
-        for (int pl = 0; pl < planes; ++pl) {
+        parallel_for_if(dy.numel() > (1 << 14), planes, [&](int pl) {
             const float* src = x.data() + int64_t(pl) * in.h * in.w;
             const float* g = dy.data() + int64_t(pl) * out.h * out.w;
             float* dst = dx->data() + int64_t(pl) * in.h * in.w;
             for (int oh = 0; oh < out.h; ++oh)
                 for (int ow = 0; ow < out.w; ++ow)
                     dst[argmax(src, oh, ow, in.h, in.w)] += g[oh * out.w + ow];
-        }
+        });
     }
 
 private:
@@ -245,8 +244,7 @@ public:
         const Tensor& dy = *args.grad_output;
         const Shape in = dx->shape(), out = dy.shape();
         const int planes = in.n * in.c;
-#pragma omp parallel for if (dy.numel() > (1 << 14))
-        for (int pl = 0; pl < planes; ++pl) {
+        parallel_for_if(dy.numel() > (1 << 14), planes, [&](int pl) {
             const float* g = dy.data() + int64_t(pl) * out.h * out.w;
             float* dst = dx->data() + int64_t(pl) * in.h * in.w;
             for (int oh = 0; oh < out.h; ++oh)
@@ -256,7 +254,7 @@ public:
                     for (int h = win.h0; h < win.h1; ++h)
                         for (int w = win.w0; w < win.w1; ++w) dst[h * in.w + w] += share;
                 }
-        }
+        });
     }
 };
 

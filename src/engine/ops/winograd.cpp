@@ -252,7 +252,7 @@ void convolve_in_phases(const float* x, const float* u, const float* bias, float
                               v_floats + size_t(positions) * s.cout * tiles);
     float* m = v + v_floats;
     // Channel ranges: a few per thread, so that a thread that wakes late finds its share taken.
-    const int parts = threads ? 4 * parallel_threads() : 1;
+    const int parts = threads ? 4 * parallel_team() : 1;
     auto range = [&](int total, int part) { return int(int64_t(total) * part / parts); };
     parallel_for_if(threads, parts, [&](int part) {
         float* rows = thread_scratch(ScratchSlot::WinogradRows, size_t(scratch_floats<M>(tiles_w)));
@@ -274,7 +274,7 @@ void convolve(const float* x, const float* u, const float* bias, float* out, flo
     constexpr int positions = Transforms<M>::alpha * Transforms<M>::alpha;
     const int tiles_h = (s.out_h + M - 1) / M, tiles_w = (s.out_w + M - 1) / M;
     const int tiles = tiles_h * tiles_w;
-    const int team = parallel_threads();
+    const int team = parallel_team();
     const bool threads =
         team > 1 && int64_t(s.cin) * s.cout * tiles * positions >= k_min_parallel_macs;
     const int64_t block_tiles =

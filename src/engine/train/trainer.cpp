@@ -1,11 +1,10 @@
 // The training loop. Data-parallel over the batch: each worker thread owns a replica of the
 // graph (its own activations and parameter gradients), runs forward and backward on its slice,
 // and the slices' gradients are summed in worker order, so a seed and a thread count always
-// give the same weights. Graphs with BatchNorm train on one replica (the batch statistics must
-// span the whole batch) and rely on the ops' own threads.
+// give the same weights. The slices are jobs of the engine's pool (parallel.h), inside which the
+// ops run serially. Graphs with BatchNorm train on one replica (the batch statistics must span
+// the whole batch) and rely on the ops' own threads.
 #include "engine/train/trainer.h"
-
-#include <omp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,7 +15,7 @@
 
 #include "engine/error.h"
 #include "engine/ops/dropout.h"
-#include "engine/threading.h"
+#include "engine/parallel.h"
 #include "engine/train/backprop.h"
 #include "engine/train/loss.h"
 
@@ -119,9 +118,8 @@ EvalResult evaluate(const Graph& graph, const Dataset& data, int batch) {
     std::vector<double> chunk_loss(size_t(chunks), 0.0);
     std::vector<std::exception_ptr> errors(static_cast<size_t>(chunks));
     // Graph::forward is const and keeps its state in the returned Activations, so chunks run
-    // side by side on one graph; ops see a nested region and stay single-threaded.
-#pragma omp parallel for schedule(dynamic)
-    for (int c = 0; c < chunks; ++c) {
+    // side by side on one graph; inside a job the ops stay single-threaded.
+    parallel_for(chunks, [&](int c) {
         try {
             const int begin = c * batch, count = std::min(batch, n - begin);
             Tensor x = Tensor::zeros({count, s.c, s.h, s.w});  // [count, C, H, W]
@@ -135,7 +133,7 @@ EvalResult evaluate(const Graph& graph, const Dataset& data, int batch) {
         } catch (...) {
             errors[size_t(c)] = std::current_exception();
         }
-    }
+    });
     for (const std::exception_ptr& e : errors)
         if (e) std::rethrow_exception(e);
 
@@ -258,12 +256,12 @@ TrainResult train(Graph& graph, const Dataset& train_set, const Dataset* test,
                 }
             }
             const float scale = 1.0f / float(count);  // the loss is the batch mean
-#pragma omp parallel for num_threads(workers) schedule(static, 1) if (workers > 1)
-            for (int w = 0; w < workers; ++w) {
+            // One job per slice; with one worker a plain call, whose ops use the pool.
+            parallel_for(workers, [&](int w) {
                 Worker& wk = pool[size_t(w)];
                 wk.loss = 0;
                 wk.correct = 0;
-                if (wk.count == 0) continue;
+                if (wk.count == 0) return;
                 try {
                     zero_param_grads(*wk.graph);
                     const Activations acts = wk.graph->forward(wk.images);
@@ -275,7 +273,7 @@ TrainResult train(Graph& graph, const Dataset& train_set, const Dataset* test,
                 } catch (...) {
                     wk.error = std::current_exception();
                 }
-            }
+            });
             double batch_loss = 0;
             int batch_correct = 0;
             for (Worker& wk : pool) {
