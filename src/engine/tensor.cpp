@@ -1,6 +1,8 @@
 // Tensor storage and views.
 #include "engine/tensor.h"
 
+#include <utility>
+
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -56,28 +58,40 @@ Tensor Tensor::view_of(std::shared_ptr<float[]> storage, int64_t offset, Shape s
     return t;
 }
 
-Tensor Tensor::plane(int n, int c) const {
-    CL_ASSERT(n >= 0 && n < shape_.n && c >= 0 && c < shape_.c);
-    Tensor t = *this;
-    t.shape_ = {1, 1, shape_.h, shape_.w};
-    t.offset_ = offset_ + (int64_t(n) * shape_.c + c) * shape_.h * shape_.w;
-    return t;
-}
-
-Tensor Tensor::sample(int n) const {
-    CL_ASSERT(n >= 0 && n < shape_.n);
-    Tensor t = *this;
-    t.shape_ = {1, shape_.c, shape_.h, shape_.w};
-    t.offset_ = offset_ + int64_t(n) * shape_.per_sample();
-    return t;
-}
-
-Tensor Tensor::reshaped(Shape shape) const {
-    if (shape.numel() != numel())
-        throw Error("tensor: cannot reshape " + shape_.str() + " to " + shape.str());
+Tensor Tensor::view(Shape shape, int64_t offset) const {
     Tensor t = *this;
     t.shape_ = shape;
+    t.offset_ = offset;
     return t;
+}
+
+const Tensor Tensor::plane(int n, int c) const {
+    CL_ASSERT(n >= 0 && n < shape_.n && c >= 0 && c < shape_.c);
+    return view({1, 1, shape_.h, shape_.w},
+                offset_ + (int64_t(n) * shape_.c + c) * shape_.h * shape_.w);
+}
+
+Tensor Tensor::plane(int n, int c) {
+    return std::as_const(*this).plane(n, c);
+}
+
+const Tensor Tensor::sample(int n) const {
+    CL_ASSERT(n >= 0 && n < shape_.n);
+    return view({1, shape_.c, shape_.h, shape_.w}, offset_ + int64_t(n) * shape_.per_sample());
+}
+
+Tensor Tensor::sample(int n) {
+    return std::as_const(*this).sample(n);
+}
+
+const Tensor Tensor::reshaped(Shape shape) const {
+    if (shape.numel() != numel())
+        throw Error("tensor: cannot reshape " + shape_.str() + " to " + shape.str());
+    return view(shape, offset_);
+}
+
+Tensor Tensor::reshaped(Shape shape) {
+    return std::as_const(*this).reshaped(shape);
 }
 
 Tensor Tensor::clone() const {

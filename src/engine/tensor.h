@@ -50,10 +50,15 @@ public:
     float& operator[](int64_t i) { return data()[i]; }
     float operator[](int64_t i) const { return data()[i]; }
 
-    Tensor plane(int n, int c) const;    // [1,1,H,W] view of one map, shares storage
-    Tensor sample(int n) const;          // [1,C,H,W] view of one batch item, shares storage
-    Tensor reshaped(Shape shape) const;  // same numel, shares storage
-    Tensor clone() const;                // deep copy
+    // Views share storage. A const tensor hands out const views only: an activation a view
+    // holds cannot be written through plane(), sample() or reshaped().
+    Tensor plane(int n, int c);  // [1,1,H,W] view of one map
+    const Tensor plane(int n, int c) const;
+    Tensor sample(int n);  // [1,C,H,W] view of one batch item
+    const Tensor sample(int n) const;
+    Tensor reshaped(Shape shape);  // same numel
+    const Tensor reshaped(Shape shape) const;
+    Tensor clone() const;  // deep copy
     void fill(float value);
 
     MatrixMap as_matrix(int rows, int cols);
@@ -61,6 +66,7 @@ public:
     std::vector<float> to_vector() const;
 
 private:
+    Tensor view(Shape shape, int64_t offset) const;  // shares storage_
     std::shared_ptr<float[]> storage_;
     Shape shape_;
     int64_t offset_ = 0;
