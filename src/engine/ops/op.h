@@ -67,6 +67,10 @@ struct Conv2dParams {
         bias = false;
         return *this;
     }
+    Conv2dParams& with_in_channels(int c) {
+        in_channels = c;
+        return *this;
+    }
 };
 inline Conv2dParams conv(int out_channels, int kernel) {
     Conv2dParams p;
