@@ -298,7 +298,7 @@ void export_node(Exporter& ex, int index) {
 
 }  // namespace
 
-void onnx_export(const Graph& graph, const std::string& path) {
+std::string onnx_export_bytes(const Graph& graph) {
     if (graph.size() < 2) throw Error("export: the graph '" + graph.name() + "' has no layers");
     onnx::ModelProto model;
     model.set_ir_version(onnx::IR_VERSION);
@@ -318,8 +318,13 @@ void onnx_export(const Graph& graph, const std::string& path) {
                ex.rank[size_t(last)]);
 
     std::string bytes;
-    if (!model.SerializeToString(&bytes)) throw Error(path + ": cannot serialise the ONNX model");
-    write_file_atomic(path, bytes);
+    if (!model.SerializeToString(&bytes))
+        throw Error("export: cannot serialise the graph '" + graph.name() + "' as ONNX");
+    return bytes;
+}
+
+void onnx_export(const Graph& graph, const std::string& path) {
+    write_file_atomic(path, onnx_export_bytes(graph));
 }
 
 }  // namespace cl
