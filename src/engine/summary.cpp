@@ -1,5 +1,6 @@
 // The structural table: every number comes from the graph (node shapes, the ops' params(),
-// geometry() and macs()); the formulas are checked against those numbers before they are shown.
+// attributes(), geometry() and macs()); the formulas are checked against those numbers before
+// they are shown.
 #include "engine/summary.h"
 
 #include <algorithm>
@@ -154,7 +155,9 @@ ModelSummary summarize(const Graph& graph) {
             row.pad = g.pad;
         }
         row.in_channels = row.input.c;
-        if (node.op->kind() == OpKind::Linear) row.in_channels = int(row.input.per_sample());
+        const OpAttributes attributes = node.op->attributes();
+        if (const auto* fc = std::get_if<LinearParams>(&attributes))
+            row.in_channels = fc->in_features;
         if (node.op->kind() == OpKind::Concat) {
             row.in_channels = 0;
             for (const Shape& in : inputs) row.in_channels += in.c;

@@ -13,51 +13,13 @@
 #include "cli_runner.h"
 #include "engine/io/npy.h"
 #include "engine/io/onnx_import.h"
+#include "onnx_cases.h"
 #include "testing.h"
 
 namespace cl {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct OnnxCase {
-    const char* name;
-    bool slow;  // VGG-size models: target test_onnx_slow (CONVLENS_ONNX_SLOW=1)
-};
-
-const OnnxCase k_cases[] = {
-    {"handmade", false},
-    {"lenet_opset9", false},
-    {"lenet_opset11", false},
-    {"lenet_opset11_unfolded", false},
-    {"lenet_opset13", false},
-    {"lenet_opset17", false},
-    {"alexnet", false},
-    {"resnet18", false},
-    {"squeezenet1_1", false},
-    {"mobilenet_v2", false},
-    {"googlenet", false},
-    {"squeezenet1_1_normalized", false},
-    {"googlenet_transform_input", false},
-    {"resnet18_explicit_bn", true},
-    {"mobilenet_v2_opset9", true},
-    {"vgg11", true},
-    {"vgg11_bn", true},
-    {"vgg13", true},
-    {"vgg13_bn", true},
-    {"vgg16", true},
-    {"vgg16_bn", true},
-    {"vgg19", true},
-    {"vgg19_bn", true},
-    {"resnet34", true},
-    {"resnet50", true},
-    {"squeezenet1_0", true},
-    {"densenet121", true},
-};
-
-void PrintTo(const OnnxCase& c, std::ostream* os) {
-    *os << c.name;
-}
 
 // Runs the PyTorch oracle for one case; returns the folder holding <case>.onnx and <case>/.
 fs::path export_case(const std::string& name) {
@@ -135,7 +97,7 @@ TEST_P(OnnxVsPytorch, EveryMatchedActivationAndTheLogits) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, OnnxVsPytorch, ::testing::ValuesIn(k_cases),
+INSTANTIATE_TEST_SUITE_P(Models, OnnxVsPytorch, ::testing::ValuesIn(k_onnx_cases),
                          [](const ::testing::TestParamInfo<OnnxCase>& info) {
                              return std::string(info.param.name);
                          });

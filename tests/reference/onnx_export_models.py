@@ -15,7 +15,8 @@ The "handmade" case builds an ONNX graph directly (onnx.helper) for ops torch do
 (LRN, MatMul+Add, asymmetric Conv pads, Clip with one bound) and computes each node's output
 with torch.nn.functional.
 
-usage: onnx_export_models.py OUT_DIR CASE      (CASE from --list)
+usage: onnx_export_models.py OUT_DIR CASE [CASE ...]     (CASE from --list; several cases in one
+       run share the two seconds that loading PyTorch takes)
 """
 import json
 import os
@@ -270,17 +271,18 @@ def main():
     if len(sys.argv) == 2 and sys.argv[1] == "--list":
         print("\n".join(["handmade"] + list(case_table())))
         return 0
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
-    out_dir, case = sys.argv[1], sys.argv[2]
+    out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
     torch.set_num_threads(1)
-    info = handmade(out_dir) if case == "handmade" else run_and_export(case, out_dir)
-    with open(os.path.join(out_dir, case, "map.json"), "w") as f:
-        json.dump(info, f, indent=1)
-    print("%s: %d of %d module outputs mapped to ONNX tensors" %
-          (case, len(info["outputs"]), info["modules"]))
+    for case in sys.argv[2:]:
+        info = handmade(out_dir) if case == "handmade" else run_and_export(case, out_dir)
+        with open(os.path.join(out_dir, case, "map.json"), "w") as f:
+            json.dump(info, f, indent=1)
+        print("%s: %d of %d module outputs mapped to ONNX tensors" %
+              (case, len(info["outputs"]), info["modules"]))
     return 0
 
 

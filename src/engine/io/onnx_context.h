@@ -102,6 +102,13 @@ std::vector<int64_t> attr_ints(const onnx::NodeProto& node, const std::string& n
 std::vector<float> attr_floats(const onnx::NodeProto& node, const std::string& name);
 const onnx::TensorProto* attr_tensor(const onnx::NodeProto& node, const std::string& name);
 
+// A Pad node's pads ([begin N,C,H,W, end N,C,H,W]) and value, from its attributes (opset < 11)
+// or constant inputs; false when those inputs are not constants.
+bool read_pad_node(const ImportContext& ctx, const onnx::NodeProto& node,
+                   std::vector<int64_t>& pads, float& value);
+// Zero channels appended and nothing else: the channel half of ResNet's option-A shortcut.
+bool pads_only_channels_at_end(const std::vector<int64_t>& pads, float value);
+
 using ImportFn = void (*)(ImportContext& ctx, const onnx::NodeProto& node);
 
 // Layers (onnx_import_layers.cpp)

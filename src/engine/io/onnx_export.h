@@ -13,5 +13,7 @@ constexpr int k_onnx_export_opset = 13;
 
 // Written atomically. Throws cl::Error naming the node whose op has no ONNX form here.
 void onnx_export(const Graph& graph, const std::string& path);
+// The bytes of that file (for a caller that keeps them in memory).
+std::string onnx_export_bytes(const Graph& graph);
 
 }  // namespace cl

@@ -68,15 +68,11 @@ std::string node_label(const onnx::NodeProto& node) {
     return node.output_size() > 0 ? node.output(0) : std::string("?");
 }
 
-onnx::ModelProto parse_model(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open the file");
-    onnx::ModelProto model;
-    if (!model.ParseFromIstream(&in))
+void check_parsed(bool parsed, const onnx::ModelProto& model, const std::string& path) {
+    if (!parsed)
         throw Error(path + ": not a valid ONNX file (the protobuf does not parse; truncated?)");
     if (!model.has_graph() || model.graph().node_size() == 0)
         throw Error(path + ": not an ONNX model (it has no graph nodes)");
-    return model;
 }
 
 int64_t default_opset(const onnx::ModelProto& model) {
@@ -160,10 +156,8 @@ std::vector<int> needed_nodes(const std::string& file, const onnx::GraphProto& g
     return order;
 }
 
-}  // namespace
-
-Graph onnx_import(const std::string& path) {
-    onnx::ModelProto model = parse_model(path);
+// The graph of a parsed model; `path` names it in errors.
+Graph import_model(onnx::ModelProto& model, const std::string& path) {
     const onnx::GraphProto& g = model.graph();
     ImportContext ctx(path, default_opset(model));
 
@@ -208,6 +202,22 @@ Graph onnx_import(const std::string& path) {
     std::string name = std::filesystem::path(path).stem().string();
     graph.set_name(name.empty() ? "onnx" : name);
     return graph;
+}
+
+}  // namespace
+
+Graph onnx_import(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open the file");
+    onnx::ModelProto model;
+    check_parsed(model.ParseFromIstream(&in), model, path);
+    return import_model(model, path);
+}
+
+Graph onnx_import_bytes(const std::string& bytes, const std::string& name) {
+    onnx::ModelProto model;
+    check_parsed(model.ParseFromString(bytes), model, name);
+    return import_model(model, name);
 }
 
 std::vector<std::string> onnx_supported_ops() {

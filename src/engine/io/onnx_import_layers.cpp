@@ -1,6 +1,8 @@
 // Import functions for the ONNX ops that become ConvLens layers: Conv, pools, BatchNorm, LRN,
 // Gemm/MatMul (-> Linear), activations, Softmax, Dropout, Pad.
 #include <cfloat>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "engine/io/onnx_context.h"
@@ -140,11 +142,31 @@ void import_global_average_pool(ImportContext& ctx, const onnx::NodeProto& /*nod
     ctx.add(make_global_avgpool(), {ctx.runtime_input(0)}, 4);
 }
 
+namespace {
+// PyTorch's momentum from ONNX's (running = momentum * running + (1 - momentum) * batch): the
+// shortest decimal whose complement rounds to the attribute, so that 0.9 gives back 0.1 and not
+// the float nearest 1 - 0.9f, and an export writes the same attribute again.
+float torch_momentum(float onnx_momentum) {
+    const double complement = 1.0 - double(onnx_momentum);
+    for (int digits = 1; digits <= 9; ++digits) {
+        char text[32];
+        std::snprintf(text, sizeof(text), "%.*g", digits, complement);
+        const float m = std::strtof(text, nullptr);
+        if (float(1.0 - double(m)) == onnx_momentum) return m;
+    }
+    return float(complement);
+}
+}  // namespace
+
 void import_batch_norm(ImportContext& ctx, const onnx::NodeProto& node) {
     if (attr_int(node, "training_mode", 0) != 0)
         throw ctx.error("training_mode=1 is not supported; export the model in eval mode");
     const int x = ctx.runtime_input(0);
-    auto op = make_batchnorm2d(ctx.graph().node(x).shape.c, attr_float(node, "epsilon", 1e-5f));
+    BatchNormParams p;
+    p.channels = ctx.graph().node(x).shape.c;
+    p.eps = attr_float(node, "epsilon", 1e-5f);
+    p.momentum = torch_momentum(attr_float(node, "momentum", 0.9f));
+    auto op = make_batchnorm2d(p);
     set_param(ctx, *op, "weight", ctx.constant_input(1).as_floats());
     set_param(ctx, *op, "bias", ctx.constant_input(2).as_floats());
     set_param(ctx, *op, "running_mean", ctx.constant_input(3).as_floats());
@@ -276,22 +298,58 @@ void import_dropout(ImportContext& ctx, const onnx::NodeProto& node) {
     ctx.add(make_dropout(ratio), {ctx.runtime_input(0)}, ctx.runtime_rank(0));
 }
 
+bool read_pad_node(const ImportContext& ctx, const onnx::NodeProto& node,
+                   std::vector<int64_t>& pads, float& value) {
+    value = 0.0f;
+    if (ctx.opset() < 11) {
+        pads = has_attr(node, "pads") ? attr_ints(node, "pads") : attr_ints(node, "paddings");
+        value = attr_float(node, "value", 0.0f);
+        return true;
+    }
+    auto constant = [&](int i) -> const OnnxConstant* {
+        if (i >= node.input_size() || node.input(i).empty()) return nullptr;
+        const OnnxValue* v = ctx.find(node.input(i));
+        return v && v->is_constant ? &v->constant : nullptr;
+    };
+    const OnnxConstant* p = constant(1);
+    if (!p) return false;
+    pads = p->as_ints();
+    if (node.input_size() > 2 && !node.input(2).empty()) {
+        const OnnxConstant* v = constant(2);
+        if (!v || v->numel() != 1) return false;
+        value = float(v->at(0));
+    }
+    return true;
+}
+
+bool pads_only_channels_at_end(const std::vector<int64_t>& pads, float value) {
+    if (pads.size() != 8 || value != 0.0f || pads[5] <= 0) return false;
+    for (size_t k = 0; k < 8; ++k)
+        if (k != 5 && pads[k] != 0) return false;
+    return true;
+}
+
 void import_pad(ImportContext& ctx, const onnx::NodeProto& node) {
     require_rank4(ctx, 0);
     const std::string mode = attr_string(node, "mode", "constant");
     if (mode != "constant") throw ctx.error("mode '" + mode + "' is not supported (constant only)");
     std::vector<int64_t> pads;
     float value = 0.0f;
-    if (ctx.opset() < 11) {
-        pads = has_attr(node, "pads") ? attr_ints(node, "pads") : attr_ints(node, "paddings");
-        value = attr_float(node, "value", 0.0f);
-    } else {
-        pads = ctx.constant_input(1).as_ints();
-        if (ctx.has_input(2)) value = float(ctx.constant_input(2).at(0));
-    }
+    if (ctx.opset() >= 11) ctx.constant_input(1);  // the error for pads computed at run time
+    if (!read_pad_node(ctx, node, pads, value))
+        throw ctx.error("the padding value must be a constant scalar");
     if (pads.size() != 8) throw ctx.error("pads " + join(pads) + " are not 4-D");
+    if (pads_only_channels_at_end(pads, value)) {
+        ShortcutPadParams s;
+        s.out_channels = ctx.runtime_shape(0).c + int(pads[5]);
+        s.stride = 1;
+        ctx.add(make_shortcut_pad(s), {ctx.runtime_input(0)}, 4);
+        return;
+    }
     if (pads[0] || pads[1] || pads[4] || pads[5])
-        throw ctx.error("padding the batch or channel axis is not supported");
+        throw ctx.error(
+            "padding the batch or channel axis is not supported (only zero "
+            "channels appended)");
     for (int64_t p : pads)
         if (p < 0) throw ctx.error("negative pads (cropping) are not supported");
     PadParams p;

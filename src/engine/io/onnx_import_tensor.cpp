@@ -304,10 +304,49 @@ void import_squeeze(ImportContext& ctx, const onnx::NodeProto& node) {
     ctx.set_constant(std::move(c));
 }
 
+namespace {
+
+// x[:, :, ::s, ::s] of an activation (opset 10 and later) becomes a ShortcutPad of stride s,
+// and with the Pad that appends zero channels after it (how the exporter writes ResNet's
+// option-A shortcut) one ShortcutPad named after the Pad.
+void import_slice_subsample(ImportContext& ctx, const std::vector<int64_t>& starts,
+                            const std::vector<int64_t>& ends, std::vector<int64_t> axes,
+                            const std::vector<int64_t>& steps) {
+    const Shape in = ctx.runtime_shape(0);
+    for (int64_t& a : axes) a = normalize_axis(ctx, a, ctx.runtime_rank(0));
+    const bool spatial = ctx.runtime_rank(0) == 4 && axes == std::vector<int64_t>{2, 3} &&
+                         starts == std::vector<int64_t>{0, 0} && ends.size() == 2 &&
+                         ends[0] >= in.h && ends[1] >= in.w && steps.size() == 2 &&
+                         steps[0] == steps[1] && steps[0] >= 1;
+    if (!spatial) throw ctx.error("slicing an activation is only supported as x[:, :, ::s, ::s]");
+    ShortcutPadParams p;
+    p.out_channels = in.c;
+    p.stride = int(steps[0]);
+    const onnx::NodeProto& node = ctx.node();
+    auto users = ctx.consumers.find(node.output(0));
+    if (users != ctx.consumers.end() && users->second.size() == 1 &&
+        users->second[0]->op_type() == "Pad" &&
+        attr_string(*users->second[0], "mode", "constant") == "constant") {
+        const onnx::NodeProto& pad = *users->second[0];
+        std::vector<int64_t> pads;
+        float value = 0.0f;
+        if (read_pad_node(ctx, pad, pads, value) && pads_only_channels_at_end(pads, value)) {
+            p.out_channels += int(pads[5]);
+            const int index =
+                ctx.add(make_shortcut_pad(p), {ctx.runtime_input(0)}, 4, pad.output(0));
+            OnnxValue v;
+            v.node = index;
+            ctx.define(pad.output(0), v);
+            ctx.skipped.push_back(&pad);
+            return;
+        }
+    }
+    ctx.add(make_shortcut_pad(p), {ctx.runtime_input(0)}, 4);
+}
+
+}  // namespace
+
 void import_slice(ImportContext& ctx, const onnx::NodeProto& node) {
-    if (!ctx.input_is_constant(0))
-        throw ctx.error("slicing an activation is not supported (only shape constants)");
-    const OnnxConstant& data = ctx.constant_input(0);
     std::vector<int64_t> starts, ends, axes, steps;
     if (ctx.opset() < 10) {
         starts = attr_ints(node, "starts");
@@ -319,6 +358,12 @@ void import_slice(ImportContext& ctx, const onnx::NodeProto& node) {
         if (ctx.has_input(3)) axes = ctx.constant_input(3).as_ints();
         if (ctx.has_input(4)) steps = ctx.constant_input(4).as_ints();
     }
+    if (!ctx.input_is_constant(0)) {
+        if (ctx.opset() < 10)
+            throw ctx.error("slicing an activation is not supported (only shape constants)");
+        return import_slice_subsample(ctx, starts, ends, axes, steps);
+    }
+    const OnnxConstant& data = ctx.constant_input(0);
     if (data.dims.size() != 1 || starts.size() != 1 || ends.size() != 1 ||
         (!axes.empty() && normalize_axis(ctx, axes[0], 1) != 0))
         throw ctx.error("only slicing a 1-D constant is supported");

@@ -25,6 +25,13 @@ public:
     }
 
     OpKind kind() const override { return OpKind::BatchNorm2d; }
+    OpAttributes attributes() const override {
+        BatchNormParams p;
+        p.channels = channels_;
+        p.eps = eps_;
+        p.momentum = momentum_;
+        return p;
+    }
     std::unique_ptr<Op> clone() const override {
         auto copy = std::make_unique<BatchNormOp>(*this);
         deep_copy_tensors({&copy->weight_, &copy->weight_grad_, &copy->bias_, &copy->bias_grad_,
@@ -167,6 +174,9 @@ private:
 
 std::unique_ptr<Op> make_batchnorm2d(int channels, float eps, float momentum) {
     return std::make_unique<BatchNormOp>(channels, eps, momentum);
+}
+std::unique_ptr<Op> make_batchnorm2d(const BatchNormParams& params) {
+    return std::make_unique<BatchNormOp>(params.channels, params.eps, params.momentum);
 }
 
 }  // namespace cl

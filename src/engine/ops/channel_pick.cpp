@@ -15,6 +15,11 @@ class ChannelPickOp final : public Op {
 public:
     explicit ChannelPickOp(int channel) : channel_(channel) {}
     OpKind kind() const override { return OpKind::ChannelPick; }
+    OpAttributes attributes() const override {
+        ChannelPickParams p;
+        p.channel = channel_;
+        return p;
+    }
     std::unique_ptr<Op> clone() const override { return std::make_unique<ChannelPickOp>(*this); }
 
     Shape infer_shape(const std::vector<Shape>& inputs) const override {
@@ -53,6 +58,9 @@ private:
 
 std::unique_ptr<Op> make_channel_pick(int channel) {
     return std::make_unique<ChannelPickOp>(channel);
+}
+std::unique_ptr<Op> make_channel_pick(const ChannelPickParams& params) {
+    return std::make_unique<ChannelPickOp>(params.channel);
 }
 
 }  // namespace cl

@@ -14,6 +14,12 @@ class ClipOp final : public Op {
 public:
     ClipOp(float lo, float hi) : lo_(lo), hi_(hi) {}
     OpKind kind() const override { return OpKind::Clip; }
+    OpAttributes attributes() const override {
+        ClipParams p;
+        p.min_value = lo_;
+        p.max_value = hi_;
+        return p;
+    }
     std::unique_ptr<Op> clone() const override { return std::make_unique<ClipOp>(*this); }
 
     Shape infer_shape(const std::vector<Shape>& inputs) const override {
@@ -46,6 +52,9 @@ private:
 
 std::unique_ptr<Op> make_clip(float min_value, float max_value) {
     return std::make_unique<ClipOp>(min_value, max_value);
+}
+std::unique_ptr<Op> make_clip(const ClipParams& params) {
+    return std::make_unique<ClipOp>(params.min_value, params.max_value);
 }
 
 }  // namespace cl

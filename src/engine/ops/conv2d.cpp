@@ -107,6 +107,7 @@ public:
         : in_channels_(in_channels),
           p_(params),
           problem_(conv2d_param_problem(in_channels, params)) {
+        p_.in_channels = in_channels;
         if (!problem_.empty()) return;
         // [Cout, Cin/groups, K, K]; bias [Cout]
         const Shape w_shape{p_.out_channels, in_channels_ / p_.groups, p_.kernel, p_.kernel};
@@ -257,14 +258,7 @@ public:
         return const_cast<Conv2dOp*>(this)->param_list();  // the cache stays valid
     }
 
-    LayerGeometry geometry() const override {
-        LayerGeometry g;
-        g.kernel = p_.kernel;
-        g.stride = p_.stride;
-        g.pad = p_.pad;
-        g.dilation = p_.dilation;
-        return g;
-    }
+    OpAttributes attributes() const override { return p_; }
 
     int64_t macs(const std::vector<Shape>& /*inputs*/, const Shape& output) const override {
         return output.numel() * (in_channels_ / p_.groups) * p_.kernel * p_.kernel;
@@ -378,6 +372,9 @@ private:
 
 std::unique_ptr<Op> make_conv2d(int in_channels, const Conv2dParams& params) {
     return std::make_unique<Conv2dOp>(in_channels, params);
+}
+std::unique_ptr<Op> make_conv2d(const Conv2dParams& params) {
+    return std::make_unique<Conv2dOp>(params.in_channels, params);
 }
 
 }  // namespace cl

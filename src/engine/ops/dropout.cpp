@@ -20,6 +20,11 @@ class DropoutOp final : public Op {
 public:
     explicit DropoutOp(float p) : p_(p) {}
     OpKind kind() const override { return OpKind::Dropout; }
+    OpAttributes attributes() const override {
+        DropoutParams p;
+        p.p = p_;
+        return p;
+    }
     std::unique_ptr<Op> clone() const override {
         auto copy = std::make_unique<DropoutOp>(*this);
         deep_copy_tensors({&copy->mask_});
@@ -77,6 +82,9 @@ private:
 
 std::unique_ptr<Op> make_dropout(float p) {
     return std::make_unique<DropoutOp>(p);
+}
+std::unique_ptr<Op> make_dropout(const DropoutParams& params) {
+    return std::make_unique<DropoutOp>(params.p);
 }
 
 void dropout_set_seed(Op& op, uint64_t seed) {

@@ -34,6 +34,7 @@ class ElementwiseOp final : public Op {
 public:
     explicit ElementwiseOp(OpKind kind) : kind_(kind) { CL_ASSERT(is_arithmetic(kind)); }
     OpKind kind() const override { return kind_; }
+    OpAttributes attributes() const override { return ElementwiseParams(); }
     std::unique_ptr<Op> clone() const override { return std::make_unique<ElementwiseOp>(*this); }
 
     Shape infer_shape(const std::vector<Shape>& inputs) const override {
@@ -62,6 +63,12 @@ public:
         CL_ASSERT(is_arithmetic(kind));
     }
     OpKind kind() const override { return kind_; }
+    OpAttributes attributes() const override {
+        ElementwiseParams p;
+        p.with_constant = true;
+        p.constant_first = constant_first_;
+        return p;
+    }
     std::unique_ptr<Op> clone() const override {
         auto copy = std::make_unique<ElementwiseConstantOp>(*this);
         deep_copy_tensors({&copy->constant_});

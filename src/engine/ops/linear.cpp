@@ -22,6 +22,13 @@ public:
     }
 
     OpKind kind() const override { return OpKind::Linear; }
+    OpAttributes attributes() const override {
+        LinearParams p;
+        p.in_features = in_;
+        p.out_features = out_;
+        p.bias = has_bias_;
+        return p;
+    }
     std::unique_ptr<Op> clone() const override {
         auto copy = std::make_unique<LinearOp>(*this);
         deep_copy_tensors({&copy->weight_, &copy->weight_grad_, &copy->bias_, &copy->bias_grad_});
@@ -114,6 +121,9 @@ private:
 
 std::unique_ptr<Op> make_linear(int in_features, int out_features, bool bias) {
     return std::make_unique<LinearOp>(in_features, out_features, bias);
+}
+std::unique_ptr<Op> make_linear(const LinearParams& params) {
+    return std::make_unique<LinearOp>(params.in_features, params.out_features, params.bias);
 }
 
 }  // namespace cl

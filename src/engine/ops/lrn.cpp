@@ -17,6 +17,7 @@ class LrnOp final : public Op {
 public:
     explicit LrnOp(const LrnParams& params) : p_(params) {}
     OpKind kind() const override { return OpKind::Lrn; }
+    OpAttributes attributes() const override { return p_; }
     std::unique_ptr<Op> clone() const override { return std::make_unique<LrnOp>(*this); }
 
     Shape infer_shape(const std::vector<Shape>& inputs) const override {

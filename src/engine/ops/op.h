@@ -3,9 +3,11 @@
 // textbook loops used as the test oracle live in ops/reference.{h,cpp}.
 #pragma once
 
+#include <cfloat>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "engine/tensor.h"
@@ -44,6 +46,7 @@ const char* op_kind_name(OpKind kind);  // "Conv2d", "MaxPool2d", ... (table in 
 struct Conv2dParams {
     int out_channels = 0, kernel = 3, stride = 1, pad = 0, dilation = 1, groups = 1;
     bool bias = true;
+    int in_channels = 0;  // make_conv2d(in_channels, params) fills it in; attributes() has it
     Conv2dParams& with_stride(int s) {
         stride = s;
         return *this;
@@ -62,6 +65,10 @@ struct Conv2dParams {
     }
     Conv2dParams& without_bias() {
         bias = false;
+        return *this;
+    }
+    Conv2dParams& with_in_channels(int c) {
+        in_channels = c;
         return *this;
     }
 };
@@ -102,6 +109,102 @@ struct LrnParams {  // AlexNet: size 5, alpha 1e-4, beta 0.75, k 2 (PyTorch/ONNX
     float alpha = 1e-4f, beta = 0.75f, k = 2.0f;
 };
 
+struct BatchNormParams {
+    int channels = 0;
+    float eps = 1e-5f;
+    float momentum = 0.1f;  // PyTorch's: running = (1 - momentum) * running + momentum * batch
+};
+
+struct LinearParams {
+    int in_features = 0, out_features = 0;
+    bool bias = true;
+};
+
+struct DropoutParams {
+    float p = 0.5f;  // drop probability while training
+};
+
+struct ClipParams {  // y = min(max(x, min_value), max_value); ReLU6 is clip(0, 6)
+    float min_value = -FLT_MAX, max_value = FLT_MAX;
+};
+
+struct PadParams {  // constant padding of the spatial axes (asymmetric pads of ONNX Conv)
+    int top = 0, left = 0, bottom = 0, right = 0;
+    float value = 0.0f;
+};
+
+struct ShortcutPadParams {  // ResNet option A: keep every stride-th position, zero channels
+    int out_channels = 0, stride = 1;
+};
+
+struct ChannelPickParams {
+    int channel = 0;
+};
+
+// Add/Sub/Mul/Div. Two run-time inputs, or one and a constant (the op's "constant" buffer).
+struct ElementwiseParams {
+    bool with_constant = false;
+    bool constant_first = false;  // the constant is the left operand (c - x, c / x)
+};
+
+// Every op's hyper-parameters, by value: std::monostate for the ops that have none (Input,
+// GlobalAvgPool, Relu, Tanh, Sigmoid, Flatten, Concat, Softmax). Compared with ==, so that two
+// graphs can be checked for the same structure (the ONNX round trip).
+using OpAttributes =
+    std::variant<std::monostate, Conv2dParams, PoolParams, LrnParams, BatchNormParams, LinearParams,
+                 DropoutParams, ClipParams, PadParams, ShortcutPadParams, ChannelPickParams,
+                 ElementwiseParams>;
+
+// Field-by-field equality (floats compared exactly).
+bool operator==(const Conv2dParams& a, const Conv2dParams& b);
+bool operator==(const PoolParams& a, const PoolParams& b);
+bool operator==(const LrnParams& a, const LrnParams& b);
+bool operator==(const BatchNormParams& a, const BatchNormParams& b);
+bool operator==(const LinearParams& a, const LinearParams& b);
+bool operator==(const DropoutParams& a, const DropoutParams& b);
+bool operator==(const ClipParams& a, const ClipParams& b);
+bool operator==(const PadParams& a, const PadParams& b);
+bool operator==(const ShortcutPadParams& a, const ShortcutPadParams& b);
+bool operator==(const ChannelPickParams& a, const ChannelPickParams& b);
+bool operator==(const ElementwiseParams& a, const ElementwiseParams& b);
+inline bool operator!=(const Conv2dParams& a, const Conv2dParams& b) {
+    return !(a == b);
+}
+inline bool operator!=(const PoolParams& a, const PoolParams& b) {
+    return !(a == b);
+}
+inline bool operator!=(const LrnParams& a, const LrnParams& b) {
+    return !(a == b);
+}
+inline bool operator!=(const BatchNormParams& a, const BatchNormParams& b) {
+    return !(a == b);
+}
+inline bool operator!=(const LinearParams& a, const LinearParams& b) {
+    return !(a == b);
+}
+inline bool operator!=(const DropoutParams& a, const DropoutParams& b) {
+    return !(a == b);
+}
+inline bool operator!=(const ClipParams& a, const ClipParams& b) {
+    return !(a == b);
+}
+inline bool operator!=(const PadParams& a, const PadParams& b) {
+    return !(a == b);
+}
+inline bool operator!=(const ShortcutPadParams& a, const ShortcutPadParams& b) {
+    return !(a == b);
+}
+inline bool operator!=(const ChannelPickParams& a, const ChannelPickParams& b) {
+    return !(a == b);
+}
+inline bool operator!=(const ElementwiseParams& a, const ElementwiseParams& b) {
+    return !(a == b);
+}
+
+// One line naming the fields and values: "Conv2d{out_channels=64, kernel=7, ...}" (test
+// messages, debugging).
+std::string op_attributes_str(const OpAttributes& attributes);
+
 // One learnable tensor (or running statistic) of an op, as "weight", "bias", "running_mean"…
 struct NamedParam {
     std::string name;
@@ -117,6 +220,10 @@ struct NamedParam {
 struct LayerGeometry {
     int kernel = 0, stride = 1, pad = 0, dilation = 1;
 };
+
+// Conv2d and the pools: their window; Pad: kernel 1 and its top padding; ShortcutPad: kernel 1
+// and its stride; every other op: kernel 0.
+LayerGeometry layer_geometry(const OpAttributes& attributes);
 
 // Arguments of Op::backward. Ops ADD into grad_inputs (zero-initialised by the caller, entries
 // may be nullptr when not needed) and into their own parameter grads.
@@ -162,7 +269,10 @@ public:
     virtual std::vector<NamedParam> read_params() const {
         return const_cast<Op*>(this)->params();  // ops without derived data: the same list
     }
-    virtual LayerGeometry geometry() const { return {}; }
+    // The hyper-parameters (see OpAttributes); the default is for ops that have none.
+    virtual OpAttributes attributes() const { return std::monostate{}; }
+    // Derived from attributes() (layer_geometry).
+    virtual LayerGeometry geometry() const { return layer_geometry(attributes()); }
     // Multiply-accumulates of one forward pass for these shapes (0 where the op has none).
     virtual int64_t macs(const std::vector<Shape>& inputs, const Shape& output) const {
         (void)inputs;
@@ -195,14 +305,19 @@ std::unique_ptr<Op> make_elementwise(OpKind kind);
 std::unique_ptr<Op> make_elementwise_constant(OpKind kind, const Tensor& constant,
                                               bool constant_first = false);
 std::unique_ptr<Op> make_clip(float min_value, float max_value);  // ReLU6: clip(0, 6)
-struct PadParams {  // constant padding of the spatial axes (asymmetric pads of ONNX Conv)
-    int top = 0, left = 0, bottom = 0, right = 0;
-    float value = 0.0f;
-};
 std::unique_ptr<Op> make_pad(const PadParams& params);
 // ResNet option A: out[:, :C] = x[:, :, ::stride, ::stride], out[:, C:out_channels] = 0.
 std::unique_ptr<Op> make_shortcut_pad(int out_channels, int stride);
 std::unique_ptr<Op> make_channel_pick(int channel);  // [N,C,H,W] -> [N,1,H,W]
+
+// The same factories from the structs that attributes() returns.
+std::unique_ptr<Op> make_conv2d(const Conv2dParams& params);  // params.in_channels is used
+std::unique_ptr<Op> make_batchnorm2d(const BatchNormParams& params);
+std::unique_ptr<Op> make_linear(const LinearParams& params);
+std::unique_ptr<Op> make_dropout(const DropoutParams& params);
+std::unique_ptr<Op> make_clip(const ClipParams& params);
+std::unique_ptr<Op> make_shortcut_pad(const ShortcutPadParams& params);
+std::unique_ptr<Op> make_channel_pick(const ChannelPickParams& params);
 
 // Output size of a sliding window: floor((in + 2*pad - dilation*(kernel-1) - 1) / stride) + 1,
 // or ceil when ceil_mode. Throws cl::Error when the window does not fit.

@@ -14,6 +14,7 @@ class PadOp final : public Op {
 public:
     explicit PadOp(const PadParams& params) : p_(params) {}
     OpKind kind() const override { return OpKind::Pad; }
+    OpAttributes attributes() const override { return p_; }
     std::unique_ptr<Op> clone() const override { return std::make_unique<PadOp>(*this); }
 
     Shape infer_shape(const std::vector<Shape>& inputs) const override {
@@ -46,13 +47,6 @@ public:
                 for (int h = 0; h < in.h; ++h)
                     for (int w = 0; w < in.w; ++w)
                         dx->at(n, c, h, w) += args.grad_output->at(n, c, h + p_.top, w + p_.left);
-    }
-
-    LayerGeometry geometry() const override {
-        LayerGeometry g;
-        g.kernel = 1;
-        g.pad = p_.top;
-        return g;
     }
 
 private:

@@ -105,13 +105,7 @@ public:
         return {in.n, in.c, oh, ow};
     }
 
-    LayerGeometry geometry() const override {
-        LayerGeometry g;
-        g.kernel = p_.kernel;
-        g.stride = p_.stride;
-        g.pad = p_.pad;
-        return g;
-    }
+    OpAttributes attributes() const override { return p_; }
 
 protected:
     PoolParams p_;
@@ -119,7 +113,11 @@ protected:
 
 class MaxPoolOp final : public PoolOp {
 public:
-    using PoolOp::PoolOp;
+    // count_include_pad means nothing to a maximum: kept at its default, so that two max-pools
+    // that compute the same compare equal.
+    explicit MaxPoolOp(const PoolParams& params) : PoolOp(params) {
+        p_.count_include_pad = PoolParams().count_include_pad;
+    }
     OpKind kind() const override { return OpKind::MaxPool2d; }
     std::unique_ptr<Op> clone() const override { return std::make_unique<MaxPoolOp>(*this); }
 

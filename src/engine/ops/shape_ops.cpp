@@ -86,6 +86,7 @@ public:
 class AddOp final : public ReluFusingOp {
 public:
     OpKind kind() const override { return OpKind::Add; }
+    OpAttributes attributes() const override { return ElementwiseParams(); }  // no constant
     std::unique_ptr<Op> clone() const override { return std::make_unique<AddOp>(*this); }
 
     Shape infer_shape(const std::vector<Shape>& inputs) const override {

@@ -14,6 +14,12 @@ class ShortcutPadOp final : public Op {
 public:
     ShortcutPadOp(int out_channels, int stride) : out_channels_(out_channels), stride_(stride) {}
     OpKind kind() const override { return OpKind::ShortcutPad; }
+    OpAttributes attributes() const override {
+        ShortcutPadParams p;
+        p.out_channels = out_channels_;
+        p.stride = stride_;
+        return p;
+    }
     std::unique_ptr<Op> clone() const override { return std::make_unique<ShortcutPadOp>(*this); }
 
     Shape infer_shape(const std::vector<Shape>& inputs) const override {
@@ -51,13 +57,6 @@ public:
                         dx->at(n, c, h * stride_, w * stride_) += dy.at(n, c, h, w);
     }
 
-    LayerGeometry geometry() const override {
-        LayerGeometry g;
-        g.kernel = 1;
-        g.stride = stride_;
-        return g;
-    }
-
 private:
     int out_channels_, stride_;
 };
@@ -66,6 +65,9 @@ private:
 
 std::unique_ptr<Op> make_shortcut_pad(int out_channels, int stride) {
     return std::make_unique<ShortcutPadOp>(out_channels, stride);
+}
+std::unique_ptr<Op> make_shortcut_pad(const ShortcutPadParams& params) {
+    return std::make_unique<ShortcutPadOp>(params.out_channels, params.stride);
 }
 
 }  // namespace cl
