@@ -298,6 +298,12 @@ TEST(Limits, SafetensorsEntriesSharingTheirBytes) {  // 64 tensors all over the 
     EXPECT_REFUSED(safetensors_read(path.string()), path.string(), "overlapping data_offsets");
 }
 
+TEST(Limits, SafetensorsDtypeThatIsNotAString) {  // nlohmann's type_error must not escape
+    const auto path = temp_dir("limits_st") / "dtype.safetensors";
+    write_bytes(path, safetensors_bytes(R"({"bn.num_batches_tracked":{"dtype":5}})", ""));
+    EXPECT_REFUSED(safetensors_read(path.string()), path.string(), "has a dtype that is not");
+}
+
 // --- .npy --------------------------------------------------------------------------------------
 
 std::string npy_bytes(const std::string& dict, uint32_t claimed_length = 0) {

@@ -209,7 +209,9 @@ Graph onnx_import(const std::string& path) {
     }
 
     const OnnxValue* out = ctx.find(g.output(0).name());
-    CL_ASSERT(out != nullptr);
+    // A file can name an output that nothing defines (an empty name, say): its mistake, not ours.
+    if (out == nullptr)
+        throw Error(path + ": the output '" + g.output(0).name() + "' is never computed");
     if (out->is_constant)
         throw Error(path + ": the output '" + g.output(0).name() + "' is a constant");
     Graph graph = ctx.take_graph();

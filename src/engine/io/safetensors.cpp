@@ -153,7 +153,7 @@ std::map<std::string, NamedTensor> safetensors_read(const std::string& path) {
         // PyTorch's BatchNorm keeps an int64 step counter in its state_dict; it is bookkeeping
         // for training, not a weight, so a file exported from PyTorch still loads.
         if (ends_with(item.key(), ".num_batches_tracked") && item.value().is_object() &&
-            item.value().value("dtype", "") == "I64")
+            item.value().contains("dtype") && item.value()["dtype"] == "I64")
             continue;
         entries.push_back(read_entry(path, item.key(), item.value(), data_size));
         total += entries.back().size;
