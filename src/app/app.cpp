@@ -86,9 +86,9 @@ void App::init() {
             try {
                 session_load(options_.session, state_);
             } catch (const std::exception& e) {
-                // Keep the defaults and leave the file alone: it may be the user's to repair.
-                state_.error = std::string(e.what()) + " (not loaded; it will not be overwritten)";
-                save_session_ = false;
+                // Keep the defaults; the file is renamed aside for repair (never overwritten),
+                // so that this run's work can still be saved.
+                state_.error = session_set_aside(options_.session, e.what(), &save_session_);
             }
         }
     }

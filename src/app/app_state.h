@@ -49,6 +49,11 @@ struct AppState {
 // unchanged on failure.
 void session_save(const std::string& path, const AppState& state);
 void session_load(const std::string& path, AppState& state);
+// A session file that could not be loaded (`why`) is renamed to PATH.corrupt-YYYYmmdd-HHMMSS,
+// kept for repair, so that the window can start with defaults and save a fresh one. Returns the
+// line for the window; `moved` tells whether the file is out of the way (false: it could not
+// be renamed, and must not be overwritten).
+std::string session_set_aside(const std::string& path, const std::string& why, bool* moved);
 
 // Where the window keeps the session between runs: $XDG_CONFIG_HOME/convlens/session.json, else
 // ~/.config/convlens/session.json; "" when neither variable is set.

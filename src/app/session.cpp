@@ -1,8 +1,13 @@
-// Session files: the user's choices as JSON (nlohmann-json), written atomically.
+// Session files: the user's choices as JSON (nlohmann-json), written atomically; a file that
+// cannot be read is moved aside, never overwritten.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
 
 #include "app/app_state.h"
@@ -89,6 +94,24 @@ void session_load(const std::string& path, AppState& state) {
     }
     if (!(s.zoom >= 0.5f && s.zoom <= 4.0f)) s.zoom = 1.0f;
     state = s;
+}
+
+std::string session_set_aside(const std::string& path, const std::string& why, bool* moved) {
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    std::strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &local);
+    std::string aside = path + ".corrupt-" + stamp;
+    for (int i = 2; std::filesystem::exists(aside); ++i)  // two failures in one second
+        aside = path + ".corrupt-" + stamp + "-" + std::to_string(i);
+    // rename() on one file system is atomic: the session is at one name or the other, never lost.
+    *moved = std::rename(path.c_str(), aside.c_str()) == 0;
+    if (!*moved)
+        return why + " (not loaded, and it could not be moved aside: " + std::strerror(errno) +
+               "; it will not be overwritten)";
+    return why + " (moved aside to " + std::filesystem::path(aside).filename().string() +
+           "; starting with the defaults)";
 }
 
 std::string default_session_path() {

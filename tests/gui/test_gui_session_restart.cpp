@@ -1,5 +1,5 @@
 // The window keeps the user's work across restarts: a session given with --session is loaded at
-// start and saved on exit; a broken session file is reported and left untouched.
+// start and saved on exit; a broken session file is reported and moved aside, kept intact.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -38,15 +38,25 @@ TEST(GuiSessionRestart, ChoicesMadeInOneRunAreThereInTheNext) {
         << "the restarted window is not in presenter mode";
 }
 
-TEST(GuiSessionRestart, BrokenSessionIsReportedAndLeftAlone) {
+TEST(GuiSessionRestart, BrokenSessionIsMovedAsideAndAFreshOneSaved) {
     ASSERT_TRUE(have_display());
-    const auto session = temp_dir("gui_session_broken") / "session.json";
+    const auto dir = temp_dir("gui_session_broken");
+    const auto session = dir / "session.json";
     const std::string broken = "{\"convlens_session\": 1, \"view\": ";
     std::ofstream(session) << broken;
     GuiRun run = run_gui("restart_broken", "key F5\nframes 3\n",
                          "--size 1400x900 --session " + session.string());
     ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
-    EXPECT_EQ(read_file_bytes(session.string()), broken) << "the user's file was overwritten";
+    // The broken file is kept, byte for byte, under a new name beside the session.
+    std::string aside;
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+        if (entry.path().filename().string().rfind("session.json.corrupt-", 0) == 0)
+            aside = entry.path().string();
+    ASSERT_FALSE(aside.empty()) << "the broken session was not moved aside";
+    EXPECT_EQ(read_file_bytes(aside), broken) << "the user's file was changed";
+    // And this run's work (presenter mode) was saved in a fresh session.
+    ASSERT_TRUE(std::filesystem::exists(session));
+    EXPECT_TRUE(read_json(session).value("presenter", false));
 }
 
 }  // namespace cl::testing

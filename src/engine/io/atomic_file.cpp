@@ -58,6 +58,11 @@ void sync_parent_dir(const std::string& path) {
 }  // namespace
 
 void write_file_atomic(const std::string& path, std::string_view bytes) {
+    write_file_atomic(path, [bytes](const ByteSink& sink) { sink(bytes); });
+}
+
+void write_file_atomic(const std::string& path,
+                       const std::function<void(const ByteSink&)>& produce) {
     if (path.empty()) throw Error("cannot write a file with an empty name");
 
     std::random_device entropy;
@@ -71,12 +76,25 @@ void write_file_atomic(const std::string& path, std::string_view bytes) {
     }
     if (fd < 0) throw Error(path + ": cannot write: " + errno_text(errno));
 
-    const auto fail = [&](const char* step, int err) {
+    const auto discard = [&] {
         if (fd >= 0) ::close(fd);
+        fd = -1;
         ::unlink(tmp.c_str());
+    };
+    const auto fail = [&](const char* step, int err) {
+        discard();
         return Error(path + ": cannot write (" + step + "): " + errno_text(err));
     };
-    if (!write_all(fd, bytes)) throw fail("write", errno);
+    try {
+        produce([&](std::string_view piece) {
+            if (!write_all(fd, piece)) throw fail("write", errno);
+        });
+    } catch (...) {
+        discard();  // idempotent: a failed write has discarded already
+        throw;
+    }
+    // The data must be on the disk before the rename makes it the target: otherwise a power
+    // loss could leave a renamed but empty file where the old one was.
     if (::fsync(fd) != 0) throw fail("fsync", errno);
     const int closed = ::close(fd);
     fd = -1;

@@ -10,8 +10,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 
 #include "engine/error.h"
+#include "engine/io/limits.h"
 #include "engine/paths.h"
 
 namespace cl {
@@ -23,35 +25,8 @@ namespace fs = std::filesystem;
 constexpr uint32_t k_images_magic = 0x00000803;
 constexpr uint32_t k_labels_magic = 0x00000801;
 
-std::string read_maybe_gz(const std::string& path) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw Error(path + ": no such file");
-    if (fs::is_directory(path, ec)) throw Error(path + ": is a folder, not an IDX file");
-    gzFile f = gzopen(path.c_str(), "rb");
-    if (!f) throw Error(path + ": cannot open");
-    std::string bytes;
-    char buffer[1 << 16];
-    for (;;) {
-        const int n = gzread(f, buffer, sizeof(buffer));
-        if (n < 0) {
-            int code = 0;
-            const std::string why = gzerror(f, &code);
-            gzclose(f);
-            throw Error(path + ": cannot decompress (" + why + ")");
-        }
-        if (n == 0) break;
-        bytes.append(buffer, size_t(n));
-    }
-    // A .gz cut short ends quietly in gzread; gzclose_r reports it as Z_BUF_ERROR.
-    const int closed = gzclose(f);
-    if (closed == Z_BUF_ERROR) throw Error(path + ": truncated gzip data");
-    if (closed != Z_OK) throw Error(path + ": cannot decompress");
-    return bytes;
-}
-
-uint32_t be32(const std::string& b, size_t at) {
-    return uint32_t(uint8_t(b[at])) << 24 | uint32_t(uint8_t(b[at + 1])) << 16 |
-           uint32_t(uint8_t(b[at + 2])) << 8 | uint32_t(uint8_t(b[at + 3]));
+uint32_t be32(const unsigned char* b) {
+    return uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | uint32_t(b[3]);
 }
 
 std::string hex(uint32_t v) {
@@ -60,28 +35,100 @@ std::string hex(uint32_t v) {
     return text;
 }
 
-// The IDX header: magic, then `rank` dims; checks the payload is all there.
-std::vector<uint32_t> read_header(const std::string& path, const std::string& bytes, uint32_t magic,
-                                  const char* kind) {
-    if (bytes.size() < 4) throw Error(path + ": too short for an IDX file");
-    const uint32_t got = be32(bytes, 0);
+// gzFile closed on every path out of idx_read.
+struct GzCloser {
+    void operator()(gzFile_s* f) const {
+        if (f) gzclose(f);
+    }
+};
+using GzPtr = std::unique_ptr<gzFile_s, GzCloser>;
+
+// Reads up to `size` bytes; fewer means the (decompressed) stream ended.
+size_t gz_read_up_to(const std::string& path, gzFile f, char* into, size_t size) {
+    size_t done = 0;
+    while (done < size) {
+        const unsigned chunk = unsigned(std::min<size_t>(size - done, size_t(1) << 30));
+        const int n = gzread(f, into + done, chunk);
+        if (n < 0) {
+            int code = 0;
+            throw Error(path + ": cannot decompress (" + gzerror(f, &code) + ")");
+        }
+        if (n == 0) break;
+        done += size_t(n);
+    }
+    return done;
+}
+
+// An IDX file (raw or .gz; zlib reads both): the header first, its dims checked against the
+// tensor limit and, for a raw file, against the file's real size, so that a header claiming
+// 2^31 images is refused before anything is allocated. A .gz stream is read only as far as the
+// header promises, so a gzip bomb cannot fill memory either; one that ends early is truncated.
+std::string idx_read(const std::string& path, uint32_t magic, const char* kind,
+                     std::vector<uint32_t>* dims) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw Error(path + ": no such file");
+    if (fs::is_directory(path, ec)) throw Error(path + ": is a folder, not an IDX file");
+    const uint64_t file_size = fs::file_size(path, ec);
+    if (ec) throw Error(path + ": cannot read its size");
+    GzPtr f(gzopen(path.c_str(), "rb"));
+    if (!f) throw Error(path + ": cannot open");
+
+    unsigned char head[4 + 4 * 3];
+    if (gz_read_up_to(path, f.get(), reinterpret_cast<char*>(head), 4) < 4)
+        throw Error(path + ": too short for an IDX file");
+    const uint32_t got = be32(head);
     if (got != magic)
         throw Error(path + ": bad magic " + hex(got) + ", expected " + hex(magic) + " (IDX " +
                     kind + ")");
     const size_t rank = magic & 0xff;
-    if (bytes.size() < 4 + 4 * rank) throw Error(path + ": truncated IDX header");
-    std::vector<uint32_t> dims;
-    uint64_t count = 1;
+    if (gz_read_up_to(path, f.get(), reinterpret_cast<char*>(head + 4), 4 * rank) < 4 * rank)
+        throw Error(path + ": truncated IDX header");
+    std::vector<int64_t> sizes;
     for (size_t i = 0; i < rank; ++i) {
-        dims.push_back(be32(bytes, 4 + 4 * i));
-        count *= dims.back();
+        dims->push_back(be32(head + 4 + 4 * i));
+        sizes.push_back(dims->back());
     }
-    const uint64_t have = bytes.size() - 4 - 4 * rank;
-    if (have < count)
+    const int64_t count = bounded_product(sizes, k_max_tensor_elements);
+    if (count < 0) {
+        std::string claimed;
+        for (size_t i = 0; i < rank; ++i) claimed += (i ? " x " : "") + std::to_string(sizes[i]);
+        throw Error(path + ": the IDX header claims " + claimed + " values, more than ConvLens " +
+                    "reads (" + std::to_string(k_max_tensor_elements) + ")");
+    }
+    const uint64_t header_size = 4 + 4 * rank;
+    const bool raw = gzdirect(f.get()) == 1;
+    if (raw && file_size - std::min(file_size, header_size) < uint64_t(count))
         throw Error(path + ": truncated: the header promises " + std::to_string(count) +
-                    " bytes of data, the file has " + std::to_string(have));
-    if (count > (uint64_t(1) << 33)) throw Error(path + ": IDX data too large");
-    return dims;
+                    " bytes of data, the file has " +
+                    std::to_string(file_size - std::min(file_size, header_size)));
+
+    // A raw file's size was checked above, so its payload is allocated at once; a .gz grows
+    // with what the stream really holds, so a header that lies costs only what is there.
+    std::string bytes;
+    if (raw) bytes.resize(size_t(count));
+    size_t have = raw ? gz_read_up_to(path, f.get(), bytes.data(), bytes.size()) : 0;
+    for (char chunk[1 << 16]; !raw && have < uint64_t(count);) {
+        const size_t want = std::min(sizeof(chunk), size_t(count) - have);
+        const size_t n = gz_read_up_to(path, f.get(), chunk, want);
+        bytes.append(chunk, n);
+        have += n;
+        if (n < want) break;
+    }
+    if (have < uint64_t(count))
+        throw Error(path + ": truncated: the header promises " + std::to_string(count) +
+                    " bytes of data, the " + (raw ? "file has " : "decompressed stream has ") +
+                    std::to_string(have));
+    if (!raw) {
+        // A .gz cut short ends quietly in gzread; gzclose reports it as Z_BUF_ERROR once the
+        // stream has been read to its end (one byte more: trailing data is left unread).
+        char extra = 0;
+        if (gz_read_up_to(path, f.get(), &extra, 1) == 0) {
+            const int closed = gzclose(f.release());
+            if (closed == Z_BUF_ERROR) throw Error(path + ": truncated gzip data");
+            if (closed != Z_OK) throw Error(path + ": cannot decompress");
+        }
+    }
+    return bytes;
 }
 
 bool is_idx_name(const std::string& name, const char* kind) {  // kind: "idx3" or "idx1"
@@ -117,20 +164,21 @@ bool is_fashion(std::string name) {
 }  // namespace
 
 Tensor idx_read_images(const std::string& path) {
-    const std::string bytes = read_maybe_gz(path);
-    const std::vector<uint32_t> dims = read_header(path, bytes, k_images_magic, "images");
+    std::vector<uint32_t> dims;
+    const std::string bytes = idx_read(path, k_images_magic, "images", &dims);
     if (dims[0] == 0 || dims[1] == 0 || dims[2] == 0) throw Error(path + ": holds no images");
+    // Each dim is at most k_max_tensor_elements (checked by idx_read), so it fits an int.
     Tensor images = Tensor::zeros({int(dims[0]), 1, int(dims[1]), int(dims[2])});  // [N,1,H,W]
-    const uint8_t* src = reinterpret_cast<const uint8_t*>(bytes.data()) + 16;
+    const uint8_t* src = reinterpret_cast<const uint8_t*>(bytes.data());
     float* dst = images.data();
     for (int64_t i = 0; i < images.numel(); ++i) dst[i] = float(src[i]) / 255.0f;
     return images;
 }
 
 std::vector<uint8_t> idx_read_labels(const std::string& path) {
-    const std::string bytes = read_maybe_gz(path);
-    const std::vector<uint32_t> dims = read_header(path, bytes, k_labels_magic, "labels");
-    const uint8_t* src = reinterpret_cast<const uint8_t*>(bytes.data()) + 8;
+    std::vector<uint32_t> dims;
+    const std::string bytes = idx_read(path, k_labels_magic, "labels", &dims);
+    const uint8_t* src = reinterpret_cast<const uint8_t*>(bytes.data());
     return std::vector<uint8_t>(src, src + dims[0]);
 }
 

@@ -6,11 +6,13 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <memory>
 
 #include "engine/error.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/limits.h"
 
 namespace cl {
 
@@ -101,6 +103,22 @@ void check_image(const Image& image) {
               size_t(image.width) * size_t(image.height) * size_t(image.channels));
 }
 
+// A PNG's width and height from its IHDR chunk; false when `bytes` does not start like a PNG.
+bool png_header_size(const std::string& bytes, int* width, int* height) {
+    if (bytes.size() < 24 || bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 ||
+        bytes.compare(12, 4, "IHDR") != 0)
+        return false;
+    auto be32 = [&](size_t at) {
+        return uint32_t(uint8_t(bytes[at])) << 24 | uint32_t(uint8_t(bytes[at + 1])) << 16 |
+               uint32_t(uint8_t(bytes[at + 2])) << 8 | uint32_t(uint8_t(bytes[at + 3]));
+    };
+    const uint32_t w = be32(16), h = be32(20);
+    if (w > uint32_t(INT_MAX) || h > uint32_t(INT_MAX)) return false;
+    *width = int(w);
+    *height = int(h);
+    return true;
+}
+
 void append_bytes(void* context, void* data, int size) {
     static_cast<std::string*>(context)->append(static_cast<const char*>(data), size_t(size));
 }
@@ -122,7 +140,23 @@ void png_write(const std::string& path, int width, int height, int channels,
 Image image_read(const std::string& path) {
     const std::string bytes = read_file_bytes(path);
     if (bytes.empty()) throw Error(path + ": the file is empty");
+    if (bytes.size() > size_t(INT_MAX)) throw Error(path + ": too large for an image file");
     int w = 0, h = 0, n = 0;
+    // The size from the header first: a 50,000 x 50,000 PNG of a few hundred bytes would
+    // otherwise be decoded into gigabytes. (stb's own check refuses some such PNG headers
+    // without saying the size, which the PNG header then tells.)
+    const std::string limits = "; ConvLens opens images up to " + std::to_string(k_max_image_side) +
+                               " pixels a side and " + std::to_string(k_max_image_pixels >> 20) +
+                               " M pixels in all";
+    const bool known = stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
+                                             int(bytes.size()), &w, &h, &n) != 0;
+    if (known &&
+        (w > k_max_image_side || h > k_max_image_side || int64_t(w) * h > k_max_image_pixels))
+        throw Error(path + ": the image is " + std::to_string(w) + "x" + std::to_string(h) +
+                    " pixels" + limits);
+    if (!known && png_header_size(bytes, &w, &h))
+        throw Error(path + ": the image is " + std::to_string(w) + "x" + std::to_string(h) +
+                    " pixels" + limits);
     std::unique_ptr<stbi_uc, void (*)(void*)> data(
         stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()), &w,
                               &h, &n, 0),

@@ -2,11 +2,15 @@
 // little-endian header length, a Python dict literal, then the raw array in C order.
 #include "engine/io/npy.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "engine/error.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/limits.h"
 
 namespace cl {
 
@@ -14,6 +18,28 @@ namespace {
 
 constexpr char k_magic[] = "\x93NUMPY";
 constexpr size_t k_magic_size = 6;
+// numpy writes headers of a few hundred bytes; a longer one is not an array ConvLens wrote or
+// reads, and is refused before it is read.
+constexpr uint64_t k_max_header = uint64_t(1) << 20;
+
+uint64_t file_size_of(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(status)) throw Error(path + ": no such file");
+    if (std::filesystem::is_directory(status)) throw Error(path + ": is a folder, not a file");
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    if (ec) throw Error(path + ": cannot read its size");
+    return size;
+}
+
+// Up to `size` bytes from the stream's position (fewer at its end).
+std::string read_some(std::istream& in, size_t size) {
+    std::string bytes(size, '\0');
+    in.read(bytes.data(), std::streamsize(size));
+    bytes.resize(size_t(std::max<std::streamsize>(in.gcount(), 0)));
+    in.clear();  // a short read sets failbit, which would stop the next seekg
+    return bytes;
+}
 
 std::string shape_text(const std::vector<int64_t>& shape) {
     std::string s = "(";
@@ -114,7 +140,12 @@ void npy_write(const std::string& path, const Tensor& tensor, const std::vector<
 }
 
 Tensor npy_read(const std::string& path, std::vector<int64_t>* file_shape) {
-    const std::string bytes = read_file_bytes(path);
+    // The header is read and checked against the file's real size before the array is
+    // allocated, so a header that lies about its shape costs nothing.
+    const uint64_t file_size = file_size_of(path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open");
+    std::string bytes = read_some(in, 12);
     if (bytes.size() < 10 || bytes.compare(0, k_magic_size, k_magic, k_magic_size) != 0)
         throw Error(path + ": not a .npy file (bad magic)");
     const int major = uint8_t(bytes[6]);
@@ -125,9 +156,14 @@ Tensor npy_read(const std::string& path, std::vector<int64_t>* file_shape) {
     const size_t len_width = major == 1 ? 2 : 4;
     const size_t header_start = 8 + len_width;
     if (bytes.size() < header_start) throw Error(path + ": truncated .npy header");
-    const size_t header_len = read_le(bytes, 8, len_width);
-    if (bytes.size() < header_start + header_len) throw Error(path + ": truncated .npy header");
-    const std::string header = bytes.substr(header_start, header_len);
+    const uint64_t header_len = read_le(bytes, 8, len_width);
+    if (header_len > k_max_header || header_start + header_len > file_size)
+        throw Error(path + ": .npy header length " + std::to_string(header_len) +
+                    " does not fit the file of " + std::to_string(file_size) +
+                    " bytes (truncated?)");
+    in.seekg(std::streamoff(header_start));
+    const std::string header = read_some(in, size_t(header_len));
+    if (header.size() != header_len) throw Error(path + ": truncated .npy header");
 
     const std::string descr = dict_value(header, "descr", path);
     const std::string fortran = dict_value(header, "fortran_order", path);
@@ -144,31 +180,33 @@ Tensor npy_read(const std::string& path, std::vector<int64_t>* file_shape) {
         throw Error(path + ": rank " + std::to_string(shape.size()) + " array " +
                     shape_list(shape) + "; ConvLens reads rank 0 to 4");
 
-    int dims[4] = {1, 1, 1, 1};  // right-aligned into N, C, H, W
-    int64_t numel = 1;
-    for (size_t i = 0; i < shape.size(); ++i) {
-        dims[4 - shape.size() + i] = int(shape[i]);
-        numel *= shape[i];
-        if (numel > (int64_t(1) << 34))
-            throw Error(path + ": array " + shape_list(shape) + " is too large");
-    }
+    const int64_t numel = bounded_product(shape, k_max_tensor_elements);
+    if (numel < 0)
+        throw Error(path + ": array " + shape_list(shape) +
+                    " is too large (ConvLens reads at most " +
+                    std::to_string(k_max_tensor_elements) + " values)");
     if (numel == 0) throw Error(path + ": the array " + shape_list(shape) + " is empty");
+    int dims[4] = {1, 1, 1, 1};  // right-aligned into N, C, H, W; each fits an int (numel does)
+    for (size_t i = 0; i < shape.size(); ++i) dims[4 - shape.size() + i] = int(shape[i]);
     const size_t item = descr == "<f4" ? 4 : 8;
-    const size_t data_start = header_start + header_len;
-    const size_t need = size_t(numel) * item;
-    if (bytes.size() - data_start < need)
+    const uint64_t data_start = header_start + header_len;
+    const uint64_t need = uint64_t(numel) * item;
+    if (file_size - data_start < need)
         throw Error(path + ": truncated: shape " + shape_list(shape) + " needs " +
                     std::to_string(need) + " bytes of data, the file has " +
-                    std::to_string(bytes.size() - data_start));
+                    std::to_string(file_size - data_start));
 
     Tensor t = Tensor::zeros({dims[0], dims[1], dims[2], dims[3]});
-    const char* src = bytes.data() + data_start;
+    in.seekg(std::streamoff(data_start));
     if (item == 4) {
-        std::memcpy(t.data(), src, need);
+        in.read(reinterpret_cast<char*>(t.data()), std::streamsize(need));
+        if (in.gcount() != std::streamsize(need)) throw Error(path + ": read error");
     } else {
+        const std::string values = read_some(in, size_t(need));
+        if (values.size() != need) throw Error(path + ": read error");
         for (int64_t i = 0; i < numel; ++i) {
             double v;
-            std::memcpy(&v, src + i * 8, 8);
+            std::memcpy(&v, values.data() + i * 8, 8);
             t[i] = float(v);
         }
     }

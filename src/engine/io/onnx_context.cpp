@@ -5,11 +5,15 @@
 
 #include "engine/io/onnx_context.h"
 
+#include "engine/io/limits.h"
+
 namespace cl::onnx_detail {
 
 int64_t OnnxConstant::numel() const {
-    int64_t n = 1;
-    for (int64_t d : dims) n *= d;
+    // Every constant's dims were bounded when it was made (tensor_to_constant, reshape), so this
+    // cannot overflow; a bug that let one through is caught here rather than wrapping around.
+    const int64_t n = bounded_product(dims, k_max_tensor_elements);
+    CL_ASSERT(n >= 0);
     return n;
 }
 
@@ -28,6 +32,12 @@ std::vector<float> OnnxConstant::as_floats() const {
 }
 
 namespace {
+std::string dims_text(const std::vector<int64_t>& dims) {
+    std::string s = "[";
+    for (size_t i = 0; i < dims.size(); ++i) s += (i ? "," : "") + std::to_string(dims[i]);
+    return s + "]";
+}
+
 template <typename T>
 std::vector<T> raw_values(const std::string& raw, int64_t count, const std::string& what) {
     if (int64_t(raw.size()) != count * int64_t(sizeof(T)))
@@ -48,7 +58,12 @@ OnnxConstant tensor_to_constant(const onnx::TensorProto& t, const std::string& f
         if (d < 0) throw Error(what + " has a negative dimension");
         c.dims.push_back(d);
     }
-    const int64_t n = c.numel();
+    // Checked before any value is copied: a 10^12-element shape is refused, not allocated.
+    const int64_t n = bounded_product(c.dims, k_max_tensor_elements);
+    if (n < 0)
+        throw Error(what + " has shape " + dims_text(c.dims) +
+                    ", more values than ConvLens reads (" + std::to_string(k_max_tensor_elements) +
+                    ")");
     const bool raw = t.has_raw_data();
     auto check = [&](int64_t got) {
         if (got != n)
@@ -175,6 +190,12 @@ int ImportContext::add(std::unique_ptr<Op> op, std::vector<int> inputs, int rank
     } catch (const Error& e) {
         throw error(e.what());
     }
+    // Activations are allocated when the model runs: one that could never be is refused now.
+    const Shape s = graph_.node(index).shape;
+    const int64_t dims[4] = {s.n, s.c, s.h, s.w};
+    if (bounded_product(dims, 4, k_max_tensor_elements) <= 0)
+        throw error("its output " + s.str() + " is empty or larger than ConvLens computes (" +
+                    std::to_string(k_max_tensor_elements) + " values)");
     if (name.empty()) {
         OnnxValue v;
         v.node = index;

@@ -10,6 +10,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "engine/io/limits.h"
 #include "engine/io/onnx_context.h"
 
 namespace cl {
@@ -102,13 +103,23 @@ void add_graph_input(ImportContext& ctx, const onnx::GraphProto& g,
         throw Error(ctx.file() + ": input '" + input->name() + "' has rank " +
                     std::to_string(rank) + "; ConvLens needs [N,C,H,W] (or [N,features])");
     std::vector<int> dims;
+    std::vector<int64_t> sizes;
     for (int k = 1; k < rank; ++k) {
         const auto& d = shape.dim(k);
         if (!d.has_dim_value() || d.dim_value() < 1)
             throw Error(ctx.file() + ": input '" + input->name() + "' dimension " +
                         std::to_string(k) + " is not a fixed size; export with a fixed C,H,W");
-        dims.push_back(int(d.dim_value()));
+        sizes.push_back(d.dim_value());
     }
+    // A declared shape of 10^12 values would be allocated by the first run: refused now.
+    if (bounded_product(sizes, k_max_tensor_elements) < 0) {
+        std::string text;
+        for (int64_t s : sizes) text += "," + std::to_string(s);
+        throw Error(ctx.file() + ": input '" + input->name() + "' has shape [N" + text +
+                    "], more values than ConvLens computes (" +
+                    std::to_string(k_max_tensor_elements) + ")");
+    }
+    for (int64_t s : sizes) dims.push_back(int(s));
     const Shape s = rank == 4 ? Shape{1, dims[0], dims[1], dims[2]} : Shape{1, dims[0], 1, 1};
     OnnxValue v;
     v.node = ctx.graph().add_input(input->name(), s);
@@ -192,7 +203,9 @@ Graph import_model(onnx::ModelProto& model, const std::string& path) {
     }
 
     const OnnxValue* out = ctx.find(g.output(0).name());
-    CL_ASSERT(out != nullptr);
+    // A file can name an output that nothing defines (an empty name, say): its mistake, not ours.
+    if (out == nullptr)
+        throw Error(path + ": the output '" + g.output(0).name() + "' is never computed");
     if (out->is_constant)
         throw Error(path + ": the output '" + g.output(0).name() + "' is a constant");
     Graph graph = ctx.take_graph();

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "engine/io/limits.h"
 #include "engine/io/onnx_context.h"
 
 namespace cl::onnx_detail {
@@ -30,13 +31,22 @@ struct Window {
     bool symmetric() const { return top == bottom && left == right && top == left; }
 };
 
+// A window attribute (kernel, stride, dilation, pad) from the file, as an int in [low,
+// k_max_window].
+int window_value(ImportContext& ctx, int64_t v, const char* what, int64_t low) {
+    if (v < low || v > k_max_window)
+        throw ctx.error(std::string(what) + " " + std::to_string(v) + " is outside " +
+                        std::to_string(low) + ".." + std::to_string(k_max_window));
+    return int(v);
+}
+
 int same_pair(ImportContext& ctx, const std::vector<int64_t>& v, const char* what, int fallback) {
     if (v.empty()) return fallback;
     if (v.size() != 2) throw ctx.error(std::string(what) + " " + join(v) + " is not 2-D");
     if (v[0] != v[1])
         throw ctx.error(std::string(what) + " " + join(v) +
                         " differ between height and width, which ConvLens does not support");
-    return int(v[0]);
+    return window_value(ctx, v[0], what, 1);
 }
 
 Window read_window(ImportContext& ctx, const onnx::NodeProto& node, std::vector<int64_t> kernel) {
@@ -53,10 +63,10 @@ Window read_window(ImportContext& ctx, const onnx::NodeProto& node, std::vector<
         if (pads.size() != 4) throw ctx.error("pads " + join(pads) + " are not 2-D");
         for (int64_t p : pads)
             if (p < 0) throw ctx.error("negative pads " + join(pads) + " are not supported");
-        w.top = int(pads[0]);
-        w.left = int(pads[1]);
-        w.bottom = int(pads[2]);
-        w.right = int(pads[3]);
+        w.top = window_value(ctx, pads[0], "pads", 0);
+        w.left = window_value(ctx, pads[1], "pads", 0);
+        w.bottom = window_value(ctx, pads[2], "pads", 0);
+        w.right = window_value(ctx, pads[3], "pads", 0);
     }
     return w;
 }
@@ -72,10 +82,17 @@ void import_conv(ImportContext& ctx, const onnx::NodeProto& node) {
     const Window win = read_window(ctx, node, {w.dims[2], w.dims[3]});
     if (w.dims[2] != win.kernel || w.dims[3] != win.kernel)
         throw ctx.error("weight " + join(w.dims) + " does not match kernel_shape");
+    // The layer allocates its weight from these numbers before the values are copied: they must
+    // agree with the file's weight (whose size the file's data bounds) first.
+    const int64_t groups = attr_int(node, "group", 1);
+    const int in_channels = ctx.graph().node(x).shape.c;
+    if (groups < 1 || groups > in_channels || w.dims[0] < 1 || w.dims[1] * groups != in_channels)
+        throw ctx.error("weight " + join(w.dims) + " with group " + std::to_string(groups) +
+                        " does not fit " + std::to_string(in_channels) + " input channels");
     Conv2dParams p = conv(int(w.dims[0]), win.kernel)
                          .with_stride(win.stride)
                          .with_dilation(win.dilation)
-                         .with_groups(int(attr_int(node, "group", 1)));
+                         .with_groups(int(groups));
     if (win.symmetric()) {
         p.pad = win.top;
     } else {
@@ -177,11 +194,11 @@ void import_batch_norm(ImportContext& ctx, const onnx::NodeProto& node) {
 void import_lrn(ImportContext& ctx, const onnx::NodeProto& node) {
     require_rank4(ctx, 0);
     LrnParams p;
-    p.size = int(attr_int(node, "size", 0));
+    p.size = window_value(ctx, attr_int(node, "size", 1), "size", 1);
     p.alpha = attr_float(node, "alpha", 1e-4f);
     p.beta = attr_float(node, "beta", 0.75f);
     p.k = attr_float(node, "bias", 1.0f);
-    if (p.size < 1) throw ctx.error("size is missing");
+    if (!has_attr(node, "size")) throw ctx.error("size is missing");
     ctx.add(make_lrn(p), {ctx.runtime_input(0)}, 4);
 }
 
@@ -294,7 +311,11 @@ void import_softmax(ImportContext& ctx, const onnx::NodeProto& node) {
 
 void import_dropout(ImportContext& ctx, const onnx::NodeProto& node) {
     float ratio = attr_float(node, "ratio", 0.5f);
-    if (ctx.opset() >= 12 && ctx.has_input(1)) ratio = float(ctx.constant_input(1).at(0));
+    if (ctx.opset() >= 12 && ctx.has_input(1)) {
+        const OnnxConstant& c = ctx.constant_input(1);
+        if (c.numel() != 1) throw ctx.error("ratio must be a scalar");
+        ratio = float(c.at(0));
+    }
     ctx.add(make_dropout(ratio), {ctx.runtime_input(0)}, ctx.runtime_rank(0));
 }
 
@@ -353,10 +374,10 @@ void import_pad(ImportContext& ctx, const onnx::NodeProto& node) {
     for (int64_t p : pads)
         if (p < 0) throw ctx.error("negative pads (cropping) are not supported");
     PadParams p;
-    p.top = int(pads[2]);
-    p.left = int(pads[3]);
-    p.bottom = int(pads[6]);
-    p.right = int(pads[7]);
+    p.top = window_value(ctx, pads[2], "pads", 0);
+    p.left = window_value(ctx, pads[3], "pads", 0);
+    p.bottom = window_value(ctx, pads[6], "pads", 0);
+    p.right = window_value(ctx, pads[7], "pads", 0);
     p.value = value;
     ctx.add(make_pad(p), {ctx.runtime_input(0)}, 4);
 }

@@ -2,8 +2,10 @@
 // plumbing torch.onnx.export emits (Constant, Shape, Gather, Unsqueeze, Squeeze, Slice, Cast),
 // which is folded into constants at load time.
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
+#include "engine/io/limits.h"
 #include "engine/io/onnx_context.h"
 
 namespace cl::onnx_detail {
@@ -56,6 +58,13 @@ OnnxConstant fold_arithmetic(ImportContext& ctx, OpKind kind, const OnnxConstant
     out.integer = a.integer && b.integer;
     const int64_t n = std::max(a.numel(), b.numel());
     for (int64_t i = 0; i < n; ++i) {
+        if (out.integer && kind == OpKind::Div) {
+            const int64_t x = a.ints[size_t(a_scalar ? 0 : i)],
+                          y = b.ints[size_t(b_scalar ? 0 : i)];
+            if (y == 0 || (y == -1 && x == INT64_MIN))
+                throw ctx.error("integer division " + std::to_string(x) + " / " +
+                                std::to_string(y));
+        }
         const double v = arith(kind, a.at(a_scalar ? 0 : i), b.at(b_scalar ? 0 : i));
         if (out.integer)
             out.ints.push_back(kind == OpKind::Div ? a.ints[size_t(a_scalar ? 0 : i)] /
@@ -164,8 +173,9 @@ void import_reshape(ImportContext& ctx, const onnx::NodeProto&) {
         if (std::count(target.begin(), target.end(), -1) ||
             std::count(target.begin(), target.end(), 0))
             throw ctx.error("reshaping a constant to " + join(target) + " is not supported");
+        if (bounded_product(target, k_max_tensor_elements) != ctx.constant_input(0).numel())
+            throw ctx.error("reshape changes the size");
         c.dims = target;
-        if (c.numel() != ctx.constant_input(0).numel()) throw ctx.error("reshape changes the size");
         return ctx.set_constant(std::move(c));
     }
     const std::vector<int64_t> in = runtime_dims(ctx, 0);
@@ -177,8 +187,8 @@ void import_reshape(ImportContext& ctx, const onnx::NodeProto&) {
         if (out[k] == 0 && k < in.size()) out[k] = in[k];
         if (out[k] == -1)
             infer = int64_t(k);
-        else
-            known *= out[k];
+        else if (__builtin_mul_overflow(known, out[k], &known))
+            throw ctx.error("reshape target " + join(target) + " is too large");
     }
     if (infer >= 0 && known > 0) out[size_t(infer)] = total / known;
     if (out.size() == 2 && out[0] == 1 && out[1] == total) {  // [N, C*H*W] for batch 1
@@ -376,7 +386,7 @@ void import_slice(ImportContext& ctx, const onnx::NodeProto& node) {
     e = std::clamp<int64_t>(e, 0, n);
     OnnxConstant out;
     out.integer = data.integer;
-    for (int64_t i = b; i < e; i += step) {
+    for (int64_t i = b; i < e; i = step < e - i ? i + step : e) {
         if (data.integer)
             out.ints.push_back(data.ints[size_t(i)]);
         else

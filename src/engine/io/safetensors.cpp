@@ -5,10 +5,13 @@
 
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "engine/error.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/limits.h"
 #include "engine/util/strings.h"
 
 namespace cl {
@@ -41,8 +44,15 @@ int64_t shape_numel(const std::vector<int64_t>& shape) {
     return n;
 }
 
-NamedTensor read_entry(const std::string& path, const std::string& name, const json& entry,
-                       const char* data, uint64_t data_size) {
+// One header entry, checked against the data section's real size; the values are read later.
+struct Entry {
+    std::string name;
+    std::vector<int64_t> shape;
+    uint64_t begin = 0, size = 0;  // within the data section
+};
+
+Entry read_entry(const std::string& path, const std::string& name, const json& entry,
+                 uint64_t data_size) {
     const std::string what = path + ": " + name;
     if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
         !entry.contains("data_offsets"))
@@ -53,7 +63,8 @@ NamedTensor read_entry(const std::string& path, const std::string& name, const j
         throw Error(what + " has dtype " + dtype.get<std::string>() +
                     "; ConvLens reads F32 (float32) only");
 
-    NamedTensor out;
+    Entry out;
+    out.name = name;
     const json& shape = entry["shape"];
     if (!shape.is_array()) throw Error(what + " has a shape that is not a list");
     for (const json& d : shape) {
@@ -64,6 +75,11 @@ NamedTensor read_entry(const std::string& path, const std::string& name, const j
     if (out.shape.size() > 4)
         throw Error(what + " has rank " + std::to_string(out.shape.size()) + " " +
                     shape_list(out.shape) + "; ConvLens reads rank 0 to 4");
+    const int64_t numel = bounded_product(out.shape, k_max_tensor_elements);
+    if (numel < 0)
+        throw Error(what + " has shape " + shape_list(out.shape) +
+                    ", more values than ConvLens reads (" + std::to_string(k_max_tensor_elements) +
+                    ")");
 
     const json& offsets = entry["data_offsets"];
     if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
@@ -74,49 +90,88 @@ NamedTensor read_entry(const std::string& path, const std::string& name, const j
         throw Error(what + " has data_offsets [" + std::to_string(begin) + "," +
                     std::to_string(end) + "] beyond the " + std::to_string(data_size) +
                     " data bytes (truncated file?)");
-    const int64_t numel = shape_numel(out.shape);
     if (end - begin != uint64_t(numel) * 4)
         throw Error(what + " holds " + std::to_string(end - begin) + " bytes, its shape " +
                     shape_list(out.shape) + " needs " + std::to_string(numel * 4));
-
-    int dims[4] = {1, 1, 1, 1};
-    for (size_t i = 0; i < out.shape.size(); ++i) dims[i] = int(out.shape[i]);
-    out.tensor = Tensor::zeros({dims[0], dims[1], dims[2], dims[3]});  // [shape..., 1, ...]
-    if (numel > 0) std::memcpy(out.tensor.data(), data + begin, size_t(numel) * 4);
+    out.begin = begin;
+    out.size = end - begin;
     return out;
+}
+
+uint64_t file_size_of(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(status)) throw Error(path + ": no such file");
+    if (std::filesystem::is_directory(status)) throw Error(path + ": is a folder, not a file");
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    if (ec) throw Error(path + ": cannot read its size");
+    return size;
+}
+
+void read_exactly(std::istream& in, uint64_t at, char* into, uint64_t size,
+                  const std::string& path) {
+    in.clear();
+    in.seekg(std::streamoff(at));
+    in.read(into, std::streamsize(size));
+    if (uint64_t(in.gcount()) != size) throw Error(path + ": read error");
 }
 
 }  // namespace
 
+// The header is read first and every entry checked against the file's real size; only then is
+// each tensor allocated and read, so a header that lies costs no memory.
 std::map<std::string, NamedTensor> safetensors_read(const std::string& path) {
-    const std::string bytes = read_file_bytes(path);
-    if (bytes.size() < 8) throw Error(path + ": too short for a safetensors file");
+    const uint64_t file_size = file_size_of(path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open");
+    if (file_size < 8) throw Error(path + ": too short for a safetensors file");
+    unsigned char length[8];
+    read_exactly(in, 0, reinterpret_cast<char*>(length), 8, path);
     uint64_t header_len = 0;
-    for (int i = 0; i < 8; ++i) header_len |= uint64_t(uint8_t(bytes[size_t(i)])) << (8 * i);
-    if (header_len == 0 || header_len > k_max_header || header_len > bytes.size() - 8)
+    for (int i = 0; i < 8; ++i) header_len |= uint64_t(length[i]) << (8 * i);
+    if (header_len == 0 || header_len > k_max_header || header_len > file_size - 8)
         throw Error(path + ": bad header length " + std::to_string(header_len) + " for a file of " +
-                    std::to_string(bytes.size()) + " bytes (not a safetensors file?)");
+                    std::to_string(file_size) + " bytes (not a safetensors file?)");
 
+    std::string text(size_t(header_len), '\0');
+    read_exactly(in, 8, text.data(), header_len, path);
     json header;
     try {
-        header = json::parse(bytes.begin() + 8, bytes.begin() + 8 + std::ptrdiff_t(header_len));
+        header = json::parse(text);
     } catch (const json::parse_error& e) {
         throw Error(path + ": the header is not valid JSON (at byte " + std::to_string(e.byte) +
                     ")");
     }
     if (!header.is_object()) throw Error(path + ": the header is not a JSON object");
 
-    const char* data = bytes.data() + 8 + header_len;
-    const uint64_t data_size = bytes.size() - 8 - header_len;
-    std::map<std::string, NamedTensor> tensors;
+    const uint64_t data_start = 8 + header_len;
+    const uint64_t data_size = file_size - data_start;
+    std::vector<Entry> entries;
+    uint64_t total = 0;  // entries may not share bytes, or a small file could claim terabytes
     for (const auto& item : header.items()) {
         if (item.key() == k_metadata) continue;
         // PyTorch's BatchNorm keeps an int64 step counter in its state_dict; it is bookkeeping
         // for training, not a weight, so a file exported from PyTorch still loads.
         if (ends_with(item.key(), ".num_batches_tracked") && item.value().is_object() &&
-            item.value().value("dtype", "") == "I64")
+            item.value().contains("dtype") && item.value()["dtype"] == "I64")
             continue;
-        tensors.emplace(item.key(), read_entry(path, item.key(), item.value(), data, data_size));
+        entries.push_back(read_entry(path, item.key(), item.value(), data_size));
+        total += entries.back().size;
+        if (total > data_size)
+            throw Error(path + ": the tensors claim more than the " + std::to_string(data_size) +
+                        " data bytes (overlapping data_offsets)");
+    }
+    std::map<std::string, NamedTensor> tensors;
+    for (const Entry& e : entries) {
+        NamedTensor t;
+        t.shape = e.shape;
+        int dims[4] = {1, 1, 1, 1};  // each fits an int: read_entry bounded the product
+        for (size_t i = 0; i < e.shape.size(); ++i) dims[i] = int(e.shape[i]);
+        t.tensor = Tensor::zeros({dims[0], dims[1], dims[2], dims[3]});  // [shape..., 1, ...]
+        if (e.size > 0)
+            read_exactly(in, data_start + e.begin, reinterpret_cast<char*>(t.tensor.data()), e.size,
+                         path);
+        tensors.emplace(e.name, std::move(t));
     }
     return tensors;
 }
