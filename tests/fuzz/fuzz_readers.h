@@ -15,6 +15,7 @@
 #include "engine/error.h"
 #include "engine/io/idx.h"
 #include "engine/io/image.h"
+#include "engine/io/model_input.h"
 #include "engine/io/npy.h"
 #include "engine/io/onnx_import.h"
 #include "engine/io/safetensors.h"
@@ -54,7 +55,7 @@ inline void read_safetensors(const std::string& bytes) {
 inline void read_npy(const std::string& bytes) {
     const std::string path = input_file("array.npy", bytes);
     refused_or_read([&] { npy_read(path); });
-    refused_or_read([&] { load_input(path, Shape{1, 1, 28, 28}); });
+    refused_or_read([&] { input_from_file(path, Shape{1, 1, 28, 28}); });
 }
 
 inline std::string gzip(const std::string& bytes) {
