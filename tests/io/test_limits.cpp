@@ -301,7 +301,8 @@ TEST(Limits, SafetensorsEntriesSharingTheirBytes) {  // 64 tensors all over the 
 TEST(Limits, SafetensorsDtypeThatIsNotAString) {  // nlohmann's type_error must not escape
     const auto path = temp_dir("limits_st") / "dtype.safetensors";
     write_bytes(path, safetensors_bytes(R"({"bn.num_batches_tracked":{"dtype":5}})", ""));
-    EXPECT_REFUSED(safetensors_read(path.string()), path.string(), "lacks dtype, shape or data_offsets");
+    EXPECT_REFUSED(safetensors_read(path.string()), path.string(),
+                   "lacks dtype, shape or data_offsets");
 }
 
 // --- .npy --------------------------------------------------------------------------------------
