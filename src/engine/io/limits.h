@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace cl {
@@ -43,5 +44,9 @@ inline int64_t bounded_product(const int64_t* dims, size_t count, int64_t limit)
 inline int64_t bounded_product(const std::vector<int64_t>& dims, int64_t limit) {
     return bounded_product(dims.data(), dims.size(), limit);
 }
+
+// The file's size in bytes, to check a header's claims against; throws naming the file when it
+// is missing, a folder or unreadable.
+uint64_t file_size_checked(const std::string& path);
 
 }  // namespace cl

@@ -22,16 +22,6 @@ constexpr size_t k_magic_size = 6;
 // reads, and is refused before it is read.
 constexpr uint64_t k_max_header = uint64_t(1) << 20;
 
-uint64_t file_size_of(const std::string& path) {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(status)) throw Error(path + ": no such file");
-    if (std::filesystem::is_directory(status)) throw Error(path + ": is a folder, not a file");
-    const uint64_t size = std::filesystem::file_size(path, ec);
-    if (ec) throw Error(path + ": cannot read its size");
-    return size;
-}
-
 // Up to `size` bytes from the stream's position (fewer at its end).
 std::string read_some(std::istream& in, size_t size) {
     std::string bytes(size, '\0');
@@ -142,7 +132,7 @@ void npy_write(const std::string& path, const Tensor& tensor, const std::vector<
 Tensor npy_read(const std::string& path, std::vector<int64_t>* file_shape) {
     // The header is read and checked against the file's real size before the array is
     // allocated, so a header that lies about its shape costs nothing.
-    const uint64_t file_size = file_size_of(path);
+    const uint64_t file_size = file_size_checked(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot open");
     std::string bytes = read_some(in, 12);

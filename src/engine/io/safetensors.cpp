@@ -98,16 +98,6 @@ Entry read_entry(const std::string& path, const std::string& name, const json& e
     return out;
 }
 
-uint64_t file_size_of(const std::string& path) {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(status)) throw Error(path + ": no such file");
-    if (std::filesystem::is_directory(status)) throw Error(path + ": is a folder, not a file");
-    const uint64_t size = std::filesystem::file_size(path, ec);
-    if (ec) throw Error(path + ": cannot read its size");
-    return size;
-}
-
 void read_exactly(std::istream& in, uint64_t at, char* into, uint64_t size,
                   const std::string& path) {
     in.clear();
@@ -121,7 +111,7 @@ void read_exactly(std::istream& in, uint64_t at, char* into, uint64_t size,
 // The header is read first and every entry checked against the file's real size; only then is
 // each tensor allocated and read, so a header that lies costs no memory.
 std::map<std::string, NamedTensor> safetensors_read(const std::string& path) {
-    const uint64_t file_size = file_size_of(path);
+    const uint64_t file_size = file_size_checked(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot open");
     if (file_size < 8) throw Error(path + ": too short for a safetensors file");

@@ -68,19 +68,10 @@ std::shared_ptr<const Tensor> ComparePane::converted(const std::shared_ptr<const
                                                      Shape shape) {
     if (converted_from_ == drawing && converted_ && converted_->shape() == shape) return converted_;
     const Shape& s = drawing->shape();
-    if (s.c != 1 && s.c != 3) return drawing;  // the worker falls back to the model's sample
-    Image img;
-    img.width = s.w;
-    img.height = s.h;
-    img.channels = s.c;
-    img.pixels.resize(size_t(s.w) * s.h * s.c);
-    for (int y = 0; y < s.h; ++y)
-        for (int x = 0; x < s.w; ++x)
-            for (int c = 0; c < s.c; ++c)
-                img.pixels[(size_t(y) * s.w + x) * s.c + c] =
-                    std::clamp(drawing->at(0, c, y, x), 0.0f, 1.0f);
+    if (s.n != 1 || (s.c != 1 && s.c != 3)) return drawing;  // the worker uses the model's sample
     converted_from_ = drawing;
-    converted_ = std::make_shared<const Tensor>(image_to_input(img, shape));  // [1,C,H,W]
+    converted_ = std::make_shared<const Tensor>(
+        input_from_tensor(*drawing, shape, "your drawing").tensor);  // [1,C,H,W]
     return converted_;
 }
 
