@@ -15,6 +15,7 @@
 #include "app/widgets/feature_grid.h"
 #include "engine/explain/imagenet_history.h"
 #include "engine/io/image.h"
+#include "engine/io/model_input.h"
 #include "engine/model_loader.h"
 #include "engine/paths.h"
 #include "engine/render.h"
