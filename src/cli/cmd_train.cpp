@@ -50,6 +50,7 @@ struct TrainCliOptions {
     std::string arch, data, out, optimizer = "adam", schedule = "cosine", init;
     std::vector<std::string> freeze;
     int epochs = 10, batch = 64, threads = 0, shift = 0;
+    bool flip = false;
     double lr = 0, weight_decay = 0, momentum = 0.9;
     uint64_t seed = 1;
 };
@@ -143,6 +144,7 @@ int run_train(const TrainCliOptions& o) {
     t.batch = o.batch;
     t.seed = o.seed;
     t.max_shift = o.shift;
+    t.flip = o.flip;
     t.threads = thread_count();
     t.frozen = o.freeze;
     t.optimizer.kind = optimizer_from_name(o.optimizer);
@@ -164,11 +166,11 @@ int run_train(const TrainCliOptions& o) {
         static_cast<long long>(graph.param_count()), train_set.name.c_str(), train_set.size(),
         with_test ? (std::to_string(test_set.size()) + " test images").c_str() : "no test split");
     std::printf(
-        "%d epochs, batch %d, %s lr %g (%s), weight decay %g, shift %d px, seed %llu, "
+        "%d epochs, batch %d, %s lr %g (%s), weight decay %g, shift %d px%s, seed %llu, "
         "%d threads\n",
         t.epochs, t.batch, optimizer_name(t.optimizer.kind), double(t.optimizer.lr),
         o.schedule.c_str(), double(t.optimizer.weight_decay), t.max_shift,
-        static_cast<unsigned long long>(t.seed), t.threads);
+        t.flip ? ", mirrored" : "", static_cast<unsigned long long>(t.seed), t.threads);
     std::fflush(stdout);
 
     ProgressPrinter progress;
@@ -232,6 +234,7 @@ CommandRunner register_train(CLI::App& app) {
         ->capture_default_str();
     app.add_option("--shift", o->shift, "Augmentation: random shifts of up to this many pixels")
         ->capture_default_str();
+    app.add_flag("--flip", o->flip, "Augmentation: mirror half of the images left-right");
     app.add_option("--seed", o->seed, "Seed of shuffling, shifts and dropout")
         ->capture_default_str();
     app.add_option("--threads", o->threads, "CPU threads (0 = all cores)")->capture_default_str();

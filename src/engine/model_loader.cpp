@@ -10,13 +10,14 @@
 #include "engine/io/safetensors.h"
 #include "engine/paths.h"
 #include "engine/util/strings.h"
+#include "engine/zoo/trained_weights.h"
 #include "engine/zoo/zoo.h"
 
 namespace cl {
 
 std::string default_weights_for(const std::string& model) {
-    if (model == "lenet5") return assets_dir() + "/lenet5-mnist.safetensors";
-    return "";
+    const TrainedWeights* t = default_trained_weights(model);
+    return t ? asset_path(t->file) : std::string();
 }
 
 Graph load_model(const std::string& name_or_path, const std::string& weights) {

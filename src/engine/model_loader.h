@@ -9,7 +9,7 @@
 namespace cl {
 
 // The shipped weights of a built-in model ("lenet5" -> assets/lenet5-mnist.safetensors), or ""
-// when the model ships none.
+// when the model ships none (zoo/trained_weights.h lists them).
 std::string default_weights_for(const std::string& model);
 
 // name_or_path: a zoo name or a path ending in .onnx. weights: a .safetensors file to load

@@ -14,6 +14,7 @@
 #include "app/views/compare/compare_state.h"
 #include "app/views/compare/compare_table.h"
 #include "engine/paths.h"
+#include "engine/zoo/trained_weights.h"
 #include "engine/zoo/zoo.h"
 #include "gui_runner.h"
 #include "testing.h"
@@ -286,19 +287,19 @@ TEST(GuiCompare, MeasurerTimesOnlyWhileQuietAndReportsTheMedian) {
     EXPECT_FALSE(meter.result(dropped).has_value()) << "a cancelled measurement was reported";
 }
 
-TEST(GuiCompare, TrainedHereOnlyForConvLensWeights) {
+TEST(GuiCompare, TrainedWeightsOnlyForConvLensWeights) {
     const std::filesystem::path assets(assets_dir());
-    const TrainedHere* mnist = trained_here_for((assets / "lenet5-mnist.safetensors").string());
+    const TrainedWeights* mnist = trained_weights_for((assets / "lenet5-mnist.safetensors").string());
     ASSERT_NE(mnist, nullptr);
     EXPECT_STREQ(mnist->dataset, "mnist");
     EXPECT_NE(std::string(mnist->command).find("convlens train lenet5 --data mnist"),
               std::string::npos);
-    ASSERT_NE(trained_here_for(lenet_fashion()), nullptr);
+    ASSERT_NE(trained_weights_for(lenet_fashion()), nullptr);
     // Same name, not made by ConvLens: not claimed.
     const auto other = temp_dir("gui_compare_trained") / "lenet5-mnist.safetensors";
     std::ofstream(other, std::ios::binary) << std::string(8, '\0');
-    EXPECT_EQ(trained_here_for(other.string()), nullptr);
-    EXPECT_EQ(trained_here_for(""), nullptr);
+    EXPECT_EQ(trained_weights_for(other.string()), nullptr);
+    EXPECT_EQ(trained_weights_for(""), nullptr);
 }
 
 }  // namespace cl::testing

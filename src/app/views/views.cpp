@@ -11,7 +11,7 @@ namespace cl {
 ViewList make_views(EngineServices& services) {
     ViewList views;
     views.push_back(std::make_unique<DrawClassifyView>(services));  // first: the default view
-    views.push_back(std::make_unique<FeatureMapsView>());
+    views.push_back(std::make_unique<FeatureMapsView>(services));
     views.push_back(std::make_unique<KernelLabView>(services));
     views.push_back(std::make_unique<WalkthroughView>(services));
     views.push_back(std::make_unique<CompareView>(services));

@@ -231,4 +231,19 @@ void safetensors_load(const std::string& path, Graph& graph) {
     }
 }
 
+std::string safetensors_producer(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    unsigned char size_bytes[8] = {0};
+    if (!in.read(reinterpret_cast<char*>(size_bytes), 8)) return "";
+    uint64_t size = 0;
+    for (int i = 7; i >= 0; --i) size = (size << 8) | size_bytes[i];  // little-endian u64
+    if (size == 0 || size > (uint64_t(1) << 24)) return "";
+    std::string header(size_t(size), '\0');
+    if (!in.read(header.data(), std::streamsize(size))) return "";
+    const nlohmann::json j = nlohmann::json::parse(header, nullptr, false);
+    if (j.is_discarded() || !j.contains("__metadata__")) return "";
+    const nlohmann::json& meta = j["__metadata__"];
+    return meta.is_object() ? meta.value("producer", std::string()) : std::string();
+}
+
 }  // namespace cl

@@ -21,6 +21,9 @@ std::map<std::string, NamedTensor> safetensors_read(const std::string& path);
 // mismatching tensor and both shapes. Extra tensors in the file are an error too.
 void safetensors_load(const std::string& path, Graph& graph);
 void safetensors_save(const std::string& path, Graph& graph);  // atomic
+// The "producer" of the file's __metadata__ ("convlens" for files ConvLens wrote), "" when it has
+// none or the file is unreadable. Reads only the header.
+std::string safetensors_producer(const std::string& path);
 void safetensors_write(const std::string& path, const std::map<std::string, NamedTensor>& tensors);
 
 }  // namespace cl

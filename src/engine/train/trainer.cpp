@@ -2,8 +2,9 @@
 // graph (its own activations and parameter gradients), runs forward and backward on its slice,
 // and the slices' gradients are summed in worker order, so a seed and a thread count always
 // give the same weights. The slices are jobs of the engine's pool (parallel.h), inside which the
-// ops run serially. Graphs with BatchNorm train on one replica (the batch statistics must span
-// the whole batch) and rely on the ops' own threads.
+// ops run serially. BatchNorm normalises each replica's slice by that slice's own statistics, as
+// PyTorch's DataParallel does without SyncBatchNorm; the running statistics are then averaged
+// over the replicas. On one core, or with TrainOptions::threads 1, that is the whole batch.
 #include "engine/train/trainer.h"
 
 #include <algorithm>
@@ -35,8 +36,9 @@ void shuffle(std::vector<int>& order, std::mt19937_64& rng) {
     for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
 }
 
-// One [C,H,W] image moved down by dy and right by dx pixels; what slides in is 0 (background).
-void copy_shifted(const float* src, float* dst, const Shape& s, int dy, int dx) {
+// One [C,H,W] image moved down by dy and right by dx pixels, and mirrored left-right with
+// `mirror`; what slides in is 0 (background).
+void copy_shifted(const float* src, float* dst, const Shape& s, int dy, int dx, bool mirror) {
     for (int c = 0; c < s.c; ++c) {
         for (int y = 0; y < s.h; ++y) {
             float* out = dst + (int64_t(c) * s.h + y) * s.w;
@@ -50,6 +52,7 @@ void copy_shifted(const float* src, float* dst, const Shape& s, int dy, int dx) 
                 const int sx = x - dx;
                 out[x] = (sx >= 0 && sx < s.w) ? in[sx] : 0.0f;
             }
+            if (mirror) std::reverse(out, out + s.w);
         }
     }
 }
@@ -82,6 +85,27 @@ struct Worker {
     int correct = 0;
     std::exception_ptr error;
 };
+
+// Buffers that are not optimised (BatchNorm's running mean and variance) each replica updated
+// from its own slice: the master gets their mean, in worker order, before it is copied out.
+void average_buffers(std::vector<Worker>& pool) {
+    const size_t workers = pool.size();
+    if (workers < 2) return;
+    std::vector<GraphParam>& master = pool[0].params;
+    for (size_t p = 0; p < master.size(); ++p) {
+        if (master[p].param.grad) continue;
+        Tensor& value = *master[p].param.value;
+        const int64_t n = value.numel();
+        for (size_t w = 1; w < workers; ++w) {
+            if (pool[w].count == 0) continue;
+            const float* other = pool[w].params[p].param.value->data();
+            for (int64_t i = 0; i < n; ++i) value.data()[i] += other[i];
+        }
+        size_t active = 1;
+        for (size_t w = 1; w < workers; ++w) active += pool[w].count > 0 ? 1 : 0;
+        for (int64_t i = 0; i < n; ++i) value.data()[i] /= float(active);
+    }
+}
 
 double cosine_lr(double lr, int64_t step, int64_t total) {
     const double pi = 3.14159265358979323846;
@@ -172,7 +196,8 @@ TrainResult train(Graph& graph, const Dataset& train_set, const Dataset* test,
     const int logits = logits_node(graph);
     int workers = options.threads > 0 ? options.threads : thread_count();
     workers = std::max(1, std::min(workers, batch));
-    if (has_op(graph, OpKind::BatchNorm2d)) workers = 1;
+    // BatchNorm's statistics over fewer than 16 samples get too noisy to train with.
+    if (has_op(graph, OpKind::BatchNorm2d)) workers = std::max(1, std::min(workers, batch / 16));
 
     graph.set_training(true);
     seed_dropouts(graph, options.seed);
@@ -252,7 +277,8 @@ TrainResult train(Graph& graph, const Dataset& train_set, const Dataset* test,
                         dy = int(rng() % span) - options.max_shift;
                         dx = int(rng() % span) - options.max_shift;
                     }
-                    copy_shifted(src, dst, s, dy, dx);
+                    const bool mirror = options.flip && (rng() & 1u) != 0;
+                    copy_shifted(src, dst, s, dy, dx, mirror);
                 }
             }
             const float scale = 1.0f / float(count);  // the loss is the batch mean
@@ -312,6 +338,7 @@ TrainResult train(Graph& graph, const Dataset& train_set, const Dataset* test,
             optimizer.set_lr(float(lr));
             optimizer.step();
             ++step;
+            average_buffers(pool);
             for (int w = 1; w < workers; ++w)
                 for (size_t p = 0; p < master.size(); ++p) {
                     const Tensor& from = *master[p].param.value;

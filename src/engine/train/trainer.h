@@ -22,6 +22,7 @@ struct TrainOptions {
     OptimizerOptions optimizer;
     LrSchedule schedule = LrSchedule::Cosine;
     int max_shift = 0;  // augmentation: each image moved by up to this many pixels
+    bool flip = false;  // augmentation: each image mirrored left-right with probability 1/2
     uint64_t seed = 1;  // shuffling, shifts and dropout masks
     int threads = 0;    // the batch is split over this many workers (0: thread_count())
     std::vector<std::string> frozen;  // node names whose parameters stay as they are

@@ -37,6 +37,18 @@ const std::vector<ZooEntry>& zoo_list() {
          build_resnet34},
         {"tinyvgg", "TinyVGG (CNN Explainer): 3x64x64, 4 conv 10@3x3, 2 max-pools, fc",
          build_tinyvgg},
+        {"alexnet-mini",
+         "AlexNet at classroom scale: 1x28x28, strided 5x5 conv1, LRN, overlapping pools, "
+         "dropout",
+         build_alexnet_mini},
+        {"vgg-mini", "VGG at classroom scale: 1x28x28, three blocks of two 3x3 convs, 16-32-64",
+         build_vgg_mini},
+        {"googlenet-mini",
+         "GoogLeNet at classroom scale: 1x28x28, three inception modules, global average pool",
+         build_googlenet_mini},
+        {"resnet-mini",
+         "ResNet at classroom scale: 1x28x28, three BatchNorm basic blocks, 1x1 projections",
+         build_resnet_mini},
     };
     return k_zoo;
 }

@@ -71,6 +71,11 @@ Graph build_resnet18(const ZooOptions& options);
 Graph build_resnet18_plain_count(const ZooOptions& options);
 Graph build_resnet34(const ZooOptions& options);
 Graph build_tinyvgg(const ZooOptions& options);
+// Classroom scale (mini.cpp): 1x28x28 grey input, 10 classes, trained weights in assets/.
+Graph build_alexnet_mini(const ZooOptions& options);
+Graph build_vgg_mini(const ZooOptions& options);
+Graph build_googlenet_mini(const ZooOptions& options);
+Graph build_resnet_mini(const ZooOptions& options);
 
 // The six widths of one inception module, in the column order of the GoogLeNet paper's table.
 struct InceptionWidths {

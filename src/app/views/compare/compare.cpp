@@ -38,7 +38,9 @@ std::string default_photo() {
 
 CompareView::CompareView(EngineServices& services) : services_(services), measurer_(services) {}
 
-CompareView::~CompareView() = default;
+CompareView::~CompareView() {
+    classroom_job_.cancel();
+}
 
 const char* CompareView::help() const {
     return "Compare puts two to four networks side by side, all fed the same input (a photo, an "
@@ -54,7 +56,9 @@ const char* CompareView::help() const {
            "the ILSVRC papers do. Parameters, MACs and memory come from the engine's summary. "
            "Latency is measured here, now: a warm-up pass, then the median of 5 forward passes (3 "
            "for models over 5 GMACs) with every activation kept; it reads 'measuring' until "
-           "then. Models trained by ConvLens (LeNet-5) show their test accuracy, evaluated now.\n\n"
+           "then. Models trained by ConvLens (LeNet-5 and the -mini models) show their test accuracy, "
+           "evaluated now. 'Trained here' beside the ImageNet history plots those models' "
+           "Fashion-MNIST accuracy against parameters or measured time; click a point to open it.\n\n"
            "ImageNet history: top-5 error of the ILSVRC winners by year with each network's "
            "depth (Russakovsky et al. 2015). Click a bar to add that network to the comparison.\n\n"
            "Export table: CSV or Markdown. File > Export view as PNG saves the picture.\n\n"
@@ -77,16 +81,32 @@ void CompareView::remove_pane(AppState& state, size_t index) {
     if (index < s.weights.size()) s.weights.erase(s.weights.begin() + long(index));
 }
 
-void CompareView::add_model(AppState& state, const std::string& model) {
+void CompareView::add_model(AppState& state, const std::string& model,
+                            const std::string& weights) {
     CompareState& s = state.compare;
     for (size_t i = 0; i < s.models.size(); ++i)
-        if (s.models[i] == model && s.weights_for(i).empty()) return;
-    if (s.models.size() < 4) {
+        if (s.models[i] == model && s.weights_for(i) == weights) return;
+    if (s.models.size() < 4)
         s.models.push_back(model);
-        return;
+    else
+        s.models.back() = model;
+    const size_t pane = s.models.size() - 1;
+    if (!weights.empty() && s.weights.size() <= pane) s.weights.resize(pane + 1);
+    if (s.weights.size() > pane) s.weights[pane] = weights;
+}
+
+void CompareView::draw_charts(AppState& state, float height) {
+    if (!ImGui::BeginTabBar("compare_charts")) return;
+    const float tab_h = ImGui::GetFrameHeightWithSpacing();
+    if (ImGui::BeginTabItem("ImageNet history")) {
+        draw_history(state, height - tab_h);
+        ImGui::EndTabItem();
     }
-    s.models.back() = model;
-    if (s.weights.size() >= s.models.size()) s.weights[s.models.size() - 1].clear();
+    if (ImGui::BeginTabItem("Trained here")) {
+        draw_classroom(state, height - tab_h);
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
 }
 
 PaneInput CompareView::pane_input(const AppState& state) const {
@@ -173,7 +193,7 @@ void CompareView::draw(AppState& state, const Snapshot& snapshot, TextureCache& 
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("history", ImVec2(0, bottom_h), true);
-    draw_history(state, ImGui::GetContentRegionAvail().y);
+    draw_charts(state, ImGui::GetContentRegionAvail().y);
     ImGui::EndChild();
     ImGui::EndChild();
     draw_dialog(state);
@@ -194,6 +214,12 @@ void CompareView::draw_tabs(AppState& state, TextureCache& textures) {
     if (ImGui::BeginTabItem("ImageNet history")) {
         ImGui::BeginChild("history", ImVec2(0, 0), true);
         draw_history(state, ImGui::GetContentRegionAvail().y);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Trained here")) {
+        ImGui::BeginChild("classroom", ImVec2(0, 0), true);
+        draw_classroom(state, ImGui::GetContentRegionAvail().y);
         ImGui::EndChild();
         ImGui::EndTabItem();
     }

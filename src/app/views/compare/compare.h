@@ -16,6 +16,15 @@
 
 namespace cl {
 
+// One trained model of the classroom chart (compare_classroom.cpp).
+struct ClassroomPoint {
+    std::string model, weights;  // weights "" = the model's defaults
+    int64_t params = 0;
+    double accuracy = 0;  // shipped test accuracy, 0..1
+    double ms = 0;        // median forward pass, measured in this window
+    std::string error;
+};
+
 class CompareView : public View {
 public:
     explicit CompareView(EngineServices& services);
@@ -30,7 +39,8 @@ public:
 private:
     void sync_panes(const CompareState& s);
     void remove_pane(AppState& state, size_t index);
-    void add_model(AppState& state, const std::string& model);  // a pane, or the last one
+    // A pane for model + weights, or the last pane when there are four already.
+    void add_model(AppState& state, const std::string& model, const std::string& weights = "");
     PaneInput pane_input(const AppState& state) const;
     int shown_node(const CompareState& s, const ComparePane& pane) const;
     std::vector<CompareRow> rows() const;
@@ -42,6 +52,9 @@ private:
     void draw_tabs(AppState& state, TextureCache& textures);  // a short window: one at a time
     void draw_numbers(AppState& state);                       // compare_charts.cpp
     void draw_history(AppState& state, float height);         // compare_history.cpp
+    void draw_classroom(AppState& state, float height);       // compare_classroom.cpp
+    void request_classroom();
+    void draw_charts(AppState& state, float height);  // history and classroom, as tabs
     void draw_dialog(AppState& state);
 
     EngineServices& services_;  // the panes' forward passes and the measurements are its jobs
@@ -51,6 +64,8 @@ private:
     FileDialog dialog_;
     int next_pane_id_ = 1;
     int open_model_pane_ = -1;  // pane whose "Open an .onnx model" dialog is open
+    JobHandle<std::vector<ClassroomPoint>> classroom_job_;
+    int classroom_axis_ = 0;  // 0: against parameters, 1: against measured time
 };
 
 }  // namespace cl

@@ -149,7 +149,7 @@ void CompareView::draw_numbers(AppState& state) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", note);
     for (size_t j = 0; j < rows.size(); ++j) {
-        const TrainedHere* t = ready[j]->trained();
+        const TrainedWeights* t = ready[j]->trained();
         if (!t) continue;
         std::string line =
             "* " + rows[j].model + ": trained by ConvLens on " + t->title + ": " + t->command;

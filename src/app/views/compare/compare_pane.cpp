@@ -13,6 +13,7 @@
 #include "app/widgets/chart_bars.h"
 #include "app/widgets/colormap_legend.h"
 #include "app/widgets/feature_grid.h"
+#include "app/widgets/weights_status.h"
 #include "engine/explain/imagenet_history.h"
 #include "engine/io/image.h"
 #include "engine/io/model_input.h"
@@ -174,7 +175,7 @@ void ComparePane::start_measurements() {
     const std::string& weights = snapshot_->request.weights;
     trained_ = is_onnx(model)
                    ? nullptr
-                   : trained_here_for(weights.empty() ? default_weights_for(model) : weights);
+                   : trained_weights_for(weights.empty() ? default_weights_for(model) : weights);
     if (trained_) accuracy_id_ = measurer_.accuracy(snapshot_->graph, trained_->dataset);
 }
 
@@ -190,7 +191,7 @@ bool ComparePane::busy() const {
 std::string ComparePane::make_label() const {
     std::string name = is_onnx(model_) ? std::filesystem::path(model_).filename().string() : model_;
     if (weights_.empty()) return name;
-    const TrainedHere* t = trained_here_for(weights_);
+    const TrainedWeights* t = trained_weights_for(weights_);
     return name + " (" +
            (t ? std::string(t->dataset) : std::filesystem::path(weights_).filename().string()) +
            ")";
@@ -310,6 +311,7 @@ PaneAction ComparePane::draw(int colour, int node, int maps_shown, TextureCache&
         ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.3f, 1), "%s", snapshot_->error.c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", snapshot_->error.c_str());
     }
+    draw_weights_status(snapshot_->request.model, snapshot_->request.weights);
     node = std::clamp(node, 0, graph_->size() - 1);
     ImGui::TextUnformatted(graph_->node(node).name.c_str());
     ImGui::SameLine();
@@ -338,8 +340,7 @@ void ComparePane::draw_prediction(int node) {
     for (int k = 1; k < classes; ++k)
         if (out[k] > out[best]) best = k;
     const std::string& model = snapshot_->request.model;
-    const bool untrained =
-        !is_onnx(model) && snapshot_->request.weights.empty() && default_weights_for(model).empty();
+    const bool untrained = has_random_weights(model, snapshot_->request.weights);
     char text[200];
     std::snprintf(text, sizeof text, "top-1: %s (%.3g)%s",
                   snapshot_->class_names[size_t(best)].c_str(), double(out[best]),

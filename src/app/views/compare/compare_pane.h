@@ -14,6 +14,7 @@
 #include "app/views/compare/compare_measure.h"
 #include "app/views/compare/compare_table.h"
 #include "engine/colormap.h"
+#include "engine/zoo/trained_weights.h"
 #include "engine/summary.h"
 #include "gfx/texture_cache.h"
 
@@ -56,7 +57,7 @@ public:
     const std::optional<Measurement>& latency() const { return latency_; }
     bool latency_pending() const { return latency_id_ != 0 && !latency_; }
     int latency_runs() const { return latency_runs_; }
-    const TrainedHere* trained() const { return trained_; }
+    const TrainedWeights* trained() const { return trained_; }
     const std::optional<Measurement>& accuracy() const { return accuracy_; }
     bool accuracy_pending() const { return accuracy_id_ != 0 && !accuracy_; }
 
@@ -98,7 +99,7 @@ private:
     const Graph* measured_ = nullptr;
     uint64_t latency_id_ = 0, accuracy_id_ = 0;
     int latency_runs_ = 0;
-    const TrainedHere* trained_ = nullptr;
+    const TrainedWeights* trained_ = nullptr;
     std::optional<Measurement> latency_, accuracy_;
 
     // The shown maps (the first channels of the node) and their colour map, made once per

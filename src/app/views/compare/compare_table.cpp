@@ -12,30 +12,6 @@
 namespace cl {
 
 namespace {
-const TrainedHere k_trained_here[] = {
-    {"lenet5-mnist.safetensors", "mnist", "MNIST",
-     "convlens train lenet5 --data mnist --epochs 20 --shift 2 --lr 0.002 --seed 1 --threads 2 "
-     "--out assets/lenet5-mnist.safetensors"},
-    {"lenet5-fashion.safetensors", "fashion-mnist", "Fashion-MNIST",
-     "convlens train lenet5 --data fashion-mnist --epochs 15 --shift 1 --lr 0.002 --seed 1 "
-     "--threads 2 --out assets/lenet5-fashion.safetensors"},
-};
-
-// The "producer" of a safetensors file's __metadata__, "" when it has none or is unreadable.
-std::string safetensors_producer(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    unsigned char size_bytes[8] = {0};
-    if (!in.read(reinterpret_cast<char*>(size_bytes), 8)) return "";
-    uint64_t size = 0;
-    for (int i = 7; i >= 0; --i) size = (size << 8) | size_bytes[i];  // little-endian u64
-    if (size == 0 || size > (uint64_t(1) << 24)) return "";
-    std::string header(size_t(size), '\0');
-    if (!in.read(header.data(), std::streamsize(size))) return "";
-    const nlohmann::json j = nlohmann::json::parse(header, nullptr, false);
-    if (j.is_discarded() || !j.contains("__metadata__")) return "";
-    const nlohmann::json& meta = j["__metadata__"];
-    return meta.is_object() ? meta.value("producer", std::string()) : std::string();
-}
 
 std::string fixed(double v, int decimals) {
     char text[64];
@@ -119,14 +95,6 @@ std::string compare_markdown(const std::vector<CompareRow>& rows) {
         "\nDepth: weight layers (conv + fully connected) on the longest path. Latency: "
         "median forward pass with every activation kept, measured by ConvLens in this run.\n";
     return out;
-}
-
-const TrainedHere* trained_here_for(const std::string& weights_path) {
-    if (weights_path.empty()) return nullptr;
-    const std::string name = std::filesystem::path(weights_path).filename().string();
-    for (const TrainedHere& t : k_trained_here)
-        if (name == t.file && safetensors_producer(weights_path) == "convlens") return &t;
-    return nullptr;
 }
 
 }  // namespace cl

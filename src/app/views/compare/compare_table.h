@@ -32,16 +32,5 @@ std::string format_short(double value);
 std::string compare_csv(const std::vector<CompareRow>& rows);
 std::string compare_markdown(const std::vector<CompareRow>& rows);
 
-// Weights that ConvLens trained itself and ships, with the command that produced them
-// (docs/training.md) and the test split they are evaluated on.
-struct TrainedHere {
-    const char* file;     // file name in assets/
-    const char* dataset;  // dataset_load spec: "mnist", "fashion-mnist"
-    const char* title;    // "MNIST"
-    const char* command;
-};
-// The entry for a weights path (matched by file name) whose safetensors header says it was
-// produced by convlens; nullptr otherwise.
-const TrainedHere* trained_here_for(const std::string& weights_path);
 
 }  // namespace cl

@@ -13,6 +13,7 @@
 #include "app/ui.h"
 #include "app/widgets/colormap_legend.h"
 #include "app/widgets/feature_grid.h"
+#include "app/widgets/weights_status.h"
 #include "engine/filters.h"
 #include "engine/io/model_input.h"
 #include "engine/render.h"
@@ -186,6 +187,7 @@ void FeatureMapsView::draw_sidebar(AppState& state, const Snapshot& snapshot, in
         }
         ImGui::EndCombo();
     }
+    draw_weights_status(snapshot.request.model, snapshot.request.weights);
     ImGui::TextUnformatted("Input");
     ImGui::SameLine(ui_scaled(60));
     ImGui::TextUnformatted(snapshot.input_label.c_str());
@@ -196,10 +198,14 @@ void FeatureMapsView::draw_sidebar(AppState& state, const Snapshot& snapshot, in
         auto it = std::find(samples.begin(), samples.end(), state.request.input_path);
         state.request.input_path =
             it == samples.end() || it + 1 == samples.end() ? samples.front() : *(it + 1);
+        state.request.input_tensor.reset();
+        test_images_.forget();
     }
     ImGui::EndDisabled();
     ImGui::SameLine();
     if (ImGui::Button("Open image\xE2\x80\xA6")) state.action = AppAction::OpenImage;
+    const Shape in = snapshot.graph->input_shape();
+    if (in.c == 1 && in.h == 28 && in.w == 28) test_images_.draw(state);
     ImGui::Separator();
     draw_layer_table(state, snapshot, selected);
 }
@@ -272,6 +278,7 @@ void FeatureMapsView::draw_maps(AppState& state, const Snapshot& snapshot, Textu
                                  ? "fused into " + graph.node(node - 1).name
                                  : millis_text(t);
     text_dim((std::string(op_name(n)) + "   output " + shape_text(n.shape) + "   " + time).c_str());
+    draw_random_weights_banner(snapshot.request.model, snapshot.request.weights);
 
     const Colormap map = colormap_for_node(state, snapshot, node);
     const char* choices[] = {"Auto", "Grey", "Viridis", "Blue-white-red"};

@@ -7,17 +7,20 @@
 #include <string>
 
 #include "app/views/view.h"
+#include "app/widgets/dataset_stepper.h"
 #include "engine/colormap.h"
 
 namespace cl {
 
 class FeatureMapsView : public View {
 public:
+    explicit FeatureMapsView(EngineServices& services) : test_images_(services) {}
     const char* id() const override { return "feature-maps"; }
     const char* title() const override { return "Feature Maps"; }
     const char* help() const override;
     void draw(AppState& state, const Snapshot& snapshot, TextureCache& textures) override;
     void step(AppState& state, const Snapshot& snapshot, int delta) override;
+    bool busy() const override { return test_images_.pending(); }  // a test set is loading
 
 private:
     int selected_node(const AppState& state, const Graph& graph) const;
@@ -33,6 +36,7 @@ private:
     Colormap auto_map_ = Colormap::Viridis;
     bool scroll_to_selection_ = true;
     int hovered_filter_ = -1, hovered_map_ = -1;
+    DatasetStepper test_images_;  // MNIST or Fashion-MNIST test images as the input
 };
 
 }  // namespace cl

@@ -14,6 +14,7 @@
 #include "engine/io/idx.h"
 #include "engine/io/model_input.h"
 #include "engine/model_loader.h"
+#include "engine/zoo/trained_weights.h"
 #include "engine/zoo/zoo.h"
 
 namespace cl {
@@ -21,6 +22,13 @@ namespace cl {
 namespace {
 // The lecture's classical networks first, in historical order; then the rest of the zoo.
 const char* const k_classics[] = {"lenet5", "alexnet", "vgg16", "googlenet", "resnet18"};
+// The same ideas at classroom scale, trained by ConvLens: their kernels and maps mean something.
+const char* const k_minis[] = {"alexnet-mini", "vgg-mini", "googlenet-mini", "resnet-mini"};
+
+template <size_t N>
+bool listed(const char* const (&names)[N], const std::string& name) {
+    return std::any_of(std::begin(names), std::end(names), [&](const char* c) { return name == c; });
+}
 
 std::string shape_text(const Shape& s) {
     return std::to_string(s.h) + "\xC3\x97" + std::to_string(s.w) + "\xC3\x97" +
@@ -33,7 +41,8 @@ bool is_sample_for(const std::string& path, int channels) {
 }
 }  // namespace
 
-WalkthroughView::WalkthroughView(EngineServices& services) : services_(services) {}
+WalkthroughView::WalkthroughView(EngineServices& services)
+    : services_(services), test_images_(services) {}
 WalkthroughView::~WalkthroughView() = default;
 
 const char* WalkthroughView::help() const {
@@ -56,9 +65,10 @@ const char* WalkthroughView::help() const {
            "Bottom: the whole table; 'Export CSV' and 'Export Markdown' write it to a file. In "
            "presenter mode (F5) the table folds to its buttons so that the layer card fits; "
            "'Show table' unfolds it.\n\n"
-           "The ImageNet models of the zoo have random (He-initialised) weights: their shapes and "
-           "counts are exact, their kernels are noise. Open a torchvision ONNX file for learned "
-           "ones.";
+           "The full-size ImageNet models of the zoo have random (He-initialised) weights: their "
+           "shapes and counts are exact, their kernels are noise. The -mini models keep each "
+           "architecture's idea at 28x28 and are trained on Fashion-MNIST by ConvLens, so their "
+           "kernels and maps are learned. Open a torchvision ONNX file for learned full-size ones.";
 }
 
 void WalkthroughView::refresh(const Snapshot& snapshot) {
@@ -78,10 +88,7 @@ void WalkthroughView::refresh(const Snapshot& snapshot) {
         info.cum_macs.push_back(macs += l.macs);
     }
     const std::string& w = snapshot.request.weights;
-    info.untrained =
-        zoo_find(info.model) != nullptr &&
-        (w == "none" || (w.empty() && (default_weights_for(info.model).empty() ||
-                                       !std::filesystem::exists(default_weights_for(info.model)))));
+    info.untrained = zoo_find(info.model) != nullptr && has_random_weights(info.model, w);
     info_ = std::move(info);
     compare_ = InceptionCompare();
     scroll_table_ = true;
@@ -209,10 +216,12 @@ void WalkthroughView::draw_header(AppState& state, const Snapshot& snapshot, int
         for (const char* name : k_classics)
             if (const ZooEntry* e = zoo_find(name)) entry(*e);
         ImGui::Separator();
+        text_dim("Trained at classroom scale");
+        for (const char* name : k_minis)
+            if (const ZooEntry* e = zoo_find(name)) entry(*e);
+        ImGui::Separator();
         for (const ZooEntry& e : zoo_list())
-            if (std::none_of(std::begin(k_classics), std::end(k_classics),
-                             [&](const char* c) { return std::string(c) == e.name; }))
-                entry(e);
+            if (!listed(k_classics, e.name) && !listed(k_minis, e.name)) entry(e);
         ImGui::Separator();
         if (ImGui::Selectable("Open an ONNX model\xE2\x80\xA6"))
             state.action = AppAction::OpenModel;
@@ -293,54 +302,12 @@ void WalkthroughView::draw_input_choice(AppState& state, const Snapshot& snapsho
         state.request.input_path =
             it == samples.end() || it + 1 == samples.end() ? samples.front() : *(it + 1);
         state.request.input_tensor.reset();
-        mnist_loaded_ = false;
+        test_images_.forget();
     }
     ImGui::EndDisabled();
     if (in.c == 1 && in.h == 28 && in.w == 28) {
-        // Buttons, not a text field: a text field keeps the keyboard, and the arrow keys would
-        // stop stepping until the teacher clicks elsewhere.
         ImGui::SameLine();
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted("MNIST");
-        ImGui::SameLine();
-        bool pressed = false;
-        int delta = 0;
-        if (ImGui::ArrowButton("##mnist_prev", ImGuiDir_Left)) pressed = true, delta = -1;
-        ImGui::SameLine();
-        if (mnist_loaded_)
-            ImGui::Text("%d", mnist_index_);
-        else
-            text_dim("test set");
-        ImGui::SameLine();
-        if (ImGui::ArrowButton("##mnist_next", ImGuiDir_Right)) pressed = true, delta = 1;
-        if (pressed) {
-            mnist_index_ = mnist_loaded_ ? mnist_index_ + delta : 0;  // the first press: digit 0
-            mnist_loaded_ = true;
-            mnist_pending_ = true;
-        }
-        // The digits come from the window's shared cache, loaded as a job: a press before
-        // they have arrived is answered a few frames later.
-        std::shared_ptr<const Dataset> mnist;
-        if (mnist_pending_) mnist = services_.datasets.request("mnist", "test");
-        if (mnist && mnist->size() > 0) {
-            mnist_pending_ = false;
-            mnist_index_ = std::clamp(mnist_index_, 0, mnist->size() - 1);
-            const Shape s = mnist->images.shape();
-            auto digit = std::make_shared<Tensor>(Tensor::zeros({1, 1, s.h, s.w}));
-            for (int y = 0; y < s.h; ++y)
-                for (int x = 0; x < s.w; ++x)
-                    digit->at(0, 0, y, x) = mnist->images.at(mnist_index_, 0, y, x);
-            state.request.input_tensor = digit;
-            state.request.input_tensor_label =
-                "MNIST test digit " + std::to_string(mnist_index_) + " (label " +
-                std::to_string(mnist->labels[size_t(mnist_index_)]) + ")";
-        }
-        const std::string mnist_error = services_.datasets.error("mnist", "test");
-        if (!mnist_error.empty()) mnist_pending_ = false;
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("%s", mnist_error.empty()
-                                        ? "Digits of the MNIST test set (10,000 of them)"
-                                        : mnist_error.c_str());
+        test_images_.draw(state);
     }
     ImGui::SameLine();
     if (ImGui::Button("Open image\xE2\x80\xA6")) state.action = AppAction::OpenImage;

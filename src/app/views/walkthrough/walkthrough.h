@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/file_dialog.h"
+#include "app/widgets/dataset_stepper.h"
 #include "app/views/view.h"
 #include "engine/colormap.h"
 #include "engine/explain/layer_notes.h"
@@ -27,7 +28,7 @@ public:
     explicit WalkthroughView(EngineServices& services);
     ~WalkthroughView() override;
     const char* id() const override { return "walkthrough"; }
-    bool busy() const override { return mnist_pending_; }  // the MNIST digits are loading
+    bool busy() const override { return test_images_.pending(); }  // a test set is loading
     const char* title() const override { return "Walkthrough"; }
     const char* help() const override;
     void draw(AppState& state, const Snapshot& snapshot, TextureCache& textures) override;
@@ -95,10 +96,8 @@ private:
     std::vector<int> cmaps_;  // per node: the automatic colour map (Colormap), -1 = not yet
     FileDialog dialog_;
     std::string export_message_;
-    EngineServices& services_;    // the MNIST digits come from its dataset cache
-    bool mnist_pending_ = false;  // a digit was asked for before the test set had loaded
-    int mnist_index_ = 0;
-    bool mnist_loaded_ = false;  // the input is an MNIST digit of ours (not a sample)
+    EngineServices& services_;    // the test images come from its dataset cache
+    DatasetStepper test_images_;  // MNIST or Fashion-MNIST test images as the input
 };
 
 }  // namespace cl
