@@ -40,24 +40,24 @@ int residual_block(GraphBuilder& b, const std::string& name, int x, int channels
 Graph build_alexnet_mini(const ZooOptions& options) {
     GraphBuilder b("alexnet-mini", options);
     int x = b.input("input", {1, 1, 28, 28});
-    x = b.conv2d("conv1", x, conv(64, 5).with_stride(2).with_pad(2));  // 64x14x14
+    x = b.conv2d("conv1", x, conv(48, 5).with_stride(2).with_pad(2));  // 48x14x14
     x = b.relu("relu1", x);
     x = b.lrn("lrn1", x);
-    x = b.maxpool("maxpool1", x, pool(3, 2).with_pad(1));  // 64x7x7, windows overlap
-    x = b.conv2d("conv2", x, conv(96, 3).with_pad(1));     // 96x7x7
+    x = b.maxpool("maxpool1", x, pool(3, 2).with_pad(1));  // 48x7x7, windows overlap
+    x = b.conv2d("conv2", x, conv(64, 3).with_pad(1));     // 64x7x7
     x = b.relu("relu2", x);
     x = b.lrn("lrn2", x);
-    x = b.maxpool("maxpool2", x, pool(3, 2).with_pad(1));  // 96x4x4
-    x = conv_relu(b, "conv3", x, conv(128, 3).with_pad(1));
-    x = conv_relu(b, "conv4", x, conv(128, 3).with_pad(1));
-    x = conv_relu(b, "conv5", x, conv(96, 3).with_pad(1));  // 96x4x4
-    x = b.maxpool("maxpool3", x, pool(3, 2).with_pad(1));   // 96x2x2
-    x = b.flatten("flatten", x);                            // 384
+    x = b.maxpool("maxpool2", x, pool(3, 2).with_pad(1));  // 64x4x4
+    x = conv_relu(b, "conv3", x, conv(96, 3).with_pad(1));
+    x = conv_relu(b, "conv4", x, conv(96, 3).with_pad(1));
+    x = conv_relu(b, "conv5", x, conv(64, 3).with_pad(1));  // 64x4x4
+    x = b.maxpool("maxpool3", x, pool(3, 2).with_pad(1));   // 64x2x2
+    x = b.flatten("flatten", x);                            // 256
     x = b.dropout("dropout6", x, 0.5f);
-    x = b.linear("fc6", x, 512);
+    x = b.linear("fc6", x, 384);
     x = b.relu("relu6", x);
     x = b.dropout("dropout7", x, 0.5f);
-    x = b.linear("fc7", x, 512);
+    x = b.linear("fc7", x, 384);
     x = b.relu("relu7", x);
     b.linear("fc8", x, 10);
     return b.finish();
@@ -68,11 +68,14 @@ Graph build_alexnet_mini(const ZooOptions& options) {
 Graph build_vgg_mini(const ZooOptions& options) {
     GraphBuilder b("vgg-mini", options);
     int x = b.input("input", {1, 1, 28, 28});
+    // Blocks of 1, 2 and 2 convolutions, as VGG's configuration A starts with a single one.
     const int widths[] = {16, 32, 64};  // at 28x28, 14x14, 7x7
+    const int convs[] = {1, 2, 2};
     for (int block = 1; block <= 3; ++block) {
         const std::string n = std::to_string(block);
-        x = conv_relu(b, "conv" + n + "_1", x, conv(widths[block - 1], 3).with_pad(1));
-        x = conv_relu(b, "conv" + n + "_2", x, conv(widths[block - 1], 3).with_pad(1));
+        for (int i = 1; i <= convs[block - 1]; ++i)
+            x = conv_relu(b, "conv" + n + "_" + std::to_string(i), x,
+                          conv(widths[block - 1], 3).with_pad(1));
         x = b.maxpool("pool" + n, x, pool(2, 2));  // 14x14, 7x7, 3x3
     }
     x = b.flatten("flatten", x);  // 64x3x3 = 576
@@ -93,9 +96,9 @@ Graph build_googlenet_mini(const ZooOptions& options) {
     x = b.maxpool("pool1/3x3_s2", x, pool(3, 2).with_pad(1));  // 32x14x14
     // #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj, as in the paper's Table 1.
     x = add_inception_module(b, "inception3a", x, {16, 24, 32, 4, 8, 8}, false);  // 64x14x14
-    x = add_inception_module(b, "inception3b", x, {32, 32, 48, 8, 16, 16}, false);  // 112x14x14
-    x = b.maxpool("pool3/3x3_s2", x, pool(3, 2).with_pad(1));                      // 112x7x7
-    x = add_inception_module(b, "inception4a", x, {48, 48, 96, 12, 24, 24}, false);  // 192x7x7
+    x = b.maxpool("pool3/3x3_s2", x, pool(3, 2).with_pad(1));                     // 64x7x7
+    x = add_inception_module(b, "inception4a", x, {32, 32, 48, 8, 16, 16}, false);  // 112x7x7
+    x = add_inception_module(b, "inception4b", x, {48, 48, 96, 12, 24, 24}, false);  // 192x7x7
     x = b.global_avgpool("pool5/7x7_s1", x);                                        // 192x1x1
     x = b.dropout("pool5/drop", x, 0.2f);
     b.linear("loss3/classifier", x, 10);
@@ -107,14 +110,14 @@ Graph build_googlenet_mini(const ZooOptions& options) {
 Graph build_resnet_mini(const ZooOptions& options) {
     GraphBuilder b("resnet-mini", options);
     int x = b.input("input", {1, 1, 28, 28});
-    x = b.conv2d("conv1", x, conv(32, 3).with_pad(1).without_bias());  // 32x28x28
+    x = b.conv2d("conv1", x, conv(24, 3).with_pad(1).without_bias());  // 24x28x28
     x = b.batchnorm("bn1", x);
     x = b.relu("relu", x);
-    x = b.maxpool("maxpool", x, pool(2, 2));             // 32x14x14
-    x = residual_block(b, "layer1.0", x, 32, 1);         // 32x14x14, identity shortcut
-    x = residual_block(b, "layer2.0", x, 64, 2);         // 64x7x7, projection
-    x = residual_block(b, "layer3.0", x, 128, 2);        // 128x4x4, projection
-    x = b.global_avgpool("avgpool", x);                  // 128x1x1
+    x = b.maxpool("maxpool", x, pool(2, 2));      // 24x14x14
+    x = residual_block(b, "layer1.0", x, 24, 1);  // 24x14x14, identity shortcut
+    x = residual_block(b, "layer2.0", x, 48, 2);  // 48x7x7, projection
+    x = residual_block(b, "layer3.0", x, 96, 2);  // 96x4x4, projection
+    x = b.global_avgpool("avgpool", x);           // 96x1x1
     b.linear("fc", x, 10);
     return b.finish();
 }
