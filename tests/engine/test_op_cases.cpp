@@ -182,8 +182,7 @@ OpCase many_inputs(std::string variant, std::function<std::unique_ptr<Op>()> mak
                [reference](const Op&, const Inputs& x) { return reference(x); });
 }
 
-// Two inputs of the same shape. Mul, Sub and Div have no backward (inference only, as ONNX
-// files use them); Add does, through make_add.
+// Two inputs of the same shape (Add through make_add).
 OpCase elementwise_row(std::string variant, OpKind kind, Shape in) {
     OpCase c = many_inputs(
                    std::move(variant), [=] { return make_elementwise(kind); }, {in, in},
@@ -193,7 +192,7 @@ OpCase elementwise_row(std::string variant, OpKind kind, Shape in) {
                    })
                    .tolerance(1e-6f, 0.0f);
     if (kind == OpKind::Div) c.with_inputs(away_from_zero(1));
-    return kind == OpKind::Add ? c : c.forward_only();
+    return c;
 }
 
 // x op k or k op x: k a scalar when `per_channel` is false, else one value per channel of `in`.

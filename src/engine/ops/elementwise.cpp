@@ -1,5 +1,6 @@
 // Element-wise Add/Sub/Mul/Div as ONNX files use them: two tensors of the same shape, or a
-// tensor and a constant (a scalar, or one value per channel broadcast over H and W).
+// tensor and a constant (a scalar, or one value per channel broadcast over H and W). The
+// two-tensor form has a backward; the constant form is inference only.
 #include <string>
 
 #include "engine/error.h"
@@ -50,6 +51,42 @@ public:
         const float* b = inputs[1]->data();
         float* y = output.data();
         for (int64_t i = 0; i < output.numel(); ++i) y[i] = apply(kind_, a[i], b[i]);
+    }
+
+    // y = a - b: (dy, -dy); y = a * b: (dy * b, dy * a); y = a / b: (dy / b, -dy * a / b^2).
+    void backward(const BackwardArgs& args) override {
+        CL_ASSERT(args.inputs.size() == 2);
+        const float* a = args.inputs[0]->data();
+        const float* b = args.inputs[1]->data();
+        const float* dy = args.grad_output->data();
+        auto grad = [&](size_t k) {  // nullptr: that input's gradient is not wanted
+            return k < args.grad_inputs.size() && args.grad_inputs[k] ? args.grad_inputs[k]->data()
+                                                                      : nullptr;
+        };
+        float* da = grad(0);
+        float* db = grad(1);
+        const int64_t count = args.grad_output->numel();
+        for (int64_t i = 0; i < count; ++i) {
+            float ga = 0.0f, gb = 0.0f;
+            switch (kind_) {
+                case OpKind::Sub:
+                    ga = dy[i];
+                    gb = -dy[i];
+                    break;
+                case OpKind::Mul:
+                    ga = dy[i] * b[i];
+                    gb = dy[i] * a[i];
+                    break;
+                case OpKind::Div:
+                    ga = dy[i] / b[i];
+                    gb = -ga * a[i] / b[i];
+                    break;
+                default:
+                    CL_ASSERT(false);  // Add is make_add's AddOp
+            }
+            if (da) da[i] += ga;
+            if (db) db[i] += gb;
+        }
     }
 
 private:
