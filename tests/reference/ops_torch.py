@@ -5,8 +5,10 @@ Usage: ops_torch.py OUT_DIR [FAMILY]
 
 Writes OUT_DIR/cases.json and one raw little-endian float32 file per tensor. Every case has
 seeded inputs and weights, the forward output computed in float64, and, where the op has a
-backward, the gradients for a seeded grad_output. Shapes are padded to 4-D (NCHW; a bias [O]
-becomes [O,1,1,1], a linear weight [out,in] becomes [out,in,1,1]). Exit code 77: no torch.
+backward, the gradients for a seeded grad_output. Inputs are "input0", "input1", ... and their
+gradients "grad_input0", ...; parameters keep their names ("weight", "grad_weight").
+Shapes are padded to 4-D (NCHW; a bias [O] becomes [O,1,1,1], a linear weight [out,in]
+becomes [out,in,1,1]). Exit code 77: no torch.
 """
 import json
 import os
@@ -41,7 +43,10 @@ class Writer:
 
 
 def leaf(*shape, scale=1.0):
-    return (torch.rand(*shape, dtype=torch.float64) * 2 - 1).mul_(scale).requires_grad_(True)
+    """Uniform in [-scale, scale], rounded to float32 values: the C++ side reads exactly the
+    input PyTorch differentiated (no value crosses a kink such as a clip bound on the way)."""
+    t = (torch.rand(*shape, dtype=torch.float64) * 2 - 1).mul_(scale)
+    return t.float().double().requires_grad_(True)
 
 
 def with_grads(out, inputs):
@@ -52,6 +57,16 @@ def with_grads(out, inputs):
     for key, t in inputs.items():
         tensors["grad_" + key] = t.grad
     return tensors
+
+
+def record(w, name, op, params, inputs, out, weights=None, extra=None):
+    """A case with inputs input0.., the given parameters, out, and every gradient."""
+    named = {f"input{i}": x for i, x in enumerate(inputs)}
+    named.update(weights or {})
+    tensors = dict(named, output=out)
+    tensors.update(extra or {})
+    tensors.update(with_grads(out, named))
+    w.case(name, op, params, tensors)
 
 
 def conv_cases(w):
@@ -68,13 +83,12 @@ def conv_cases(w):
         x, weight = leaf(n, cin, h, wd), leaf(cout, cin // g, k, k, scale=0.5)
         b = leaf(cout) if bias else None
         out = F.conv2d(x, weight, b, stride=s, padding=p, dilation=d, groups=g)
-        inputs = {"input": x, "weight": weight}
+        weights = {"weight": weight}
         if bias:
-            inputs["bias"] = b
-        tensors = dict(inputs, output=out)
-        tensors.update(with_grads(out, inputs))
-        w.case(name, "conv2d", {"in_channels": cin, "out_channels": cout, "kernel": k, "stride": s,
-                                "pad": p, "dilation": d, "groups": g, "bias": bias}, tensors)
+            weights["bias"] = b
+        record(w, name, "conv2d", {"in_channels": cin, "out_channels": cout, "kernel": k,
+                                   "stride": s, "pad": p, "dilation": d, "groups": g,
+                                   "bias": bias}, [x], out, weights)
 
 
 def pool_cases(w):
@@ -95,10 +109,8 @@ def pool_cases(w):
             out = F.max_pool2d(x, k, s, p, ceil_mode=ceil)
         else:
             out = F.avg_pool2d(x, k, s, p, ceil_mode=ceil, count_include_pad=include)
-        tensors = {"input": x, "output": out}
-        tensors.update(with_grads(out, {"input": x}))
-        w.case(name, op, {"kernel": k, "stride": s, "pad": p, "ceil_mode": ceil,
-                          "count_include_pad": include}, tensors)
+        record(w, name, op, {"kernel": k, "stride": s, "pad": p, "ceil_mode": ceil,
+                             "count_include_pad": include}, [x], out)
 
 
 def lrn_cases(w):
@@ -111,9 +123,7 @@ def lrn_cases(w):
     for name, shape, size, alpha, beta, k in table:
         x = leaf(*shape, scale=2.0)
         out = F.local_response_norm(x, size, alpha, beta, k)
-        tensors = {"input": x, "output": out}
-        tensors.update(with_grads(out, {"input": x}))
-        w.case(name, "lrn", {"size": size, "alpha": alpha, "beta": beta, "k": k}, tensors)
+        record(w, name, "lrn", {"size": size, "alpha": alpha, "beta": beta, "k": k}, [x], out)
 
 
 def batchnorm_cases(w):
@@ -130,12 +140,11 @@ def batchnorm_cases(w):
         var = torch.rand(c, dtype=torch.float64) + 0.5
         run_mean, run_var = mean.clone(), var.clone()
         out = F.batch_norm(x, run_mean, run_var, gamma, beta, training, momentum, eps)
-        tensors = {"input": x, "weight": gamma, "bias": beta, "running_mean": mean,
-                   "running_var": var, "output": out, "running_mean_after": run_mean,
-                   "running_var_after": run_var}
-        tensors.update(with_grads(out, {"input": x, "weight": gamma, "bias": beta}))
-        w.case(name, "batchnorm2d", {"channels": c, "eps": eps, "momentum": momentum,
-                                     "training": training}, tensors)
+        record(w, name, "batchnorm2d", {"channels": c, "eps": eps, "momentum": momentum,
+                                        "training": training}, [x], out,
+               {"weight": gamma, "bias": beta},
+               {"running_mean": mean, "running_var": var, "running_mean_after": run_mean,
+                "running_var_after": run_var})
 
 
 def linear_softmax_cases(w):
@@ -144,17 +153,12 @@ def linear_softmax_cases(w):
         x = leaf(*shape)
         weight, b = leaf(out_features, x[0].numel(), scale=0.3), leaf(out_features)
         out = F.linear(x.flatten(1), weight, b)
-        inputs = {"input": x, "weight": weight, "bias": b}
-        tensors = dict(inputs, output=out)
-        tensors.update(with_grads(out, inputs))
-        w.case(name, "linear", {"in_features": x[0].numel(), "out_features": out_features},
-               tensors)
+        record(w, name, "linear", {"in_features": x[0].numel(), "out_features": out_features},
+               [x], out, {"weight": weight, "bias": b})
     for name, shape in [("softmax_n2_c10", (2, 10, 1, 1)), ("softmax_n1_c4_3x2", (1, 4, 3, 2))]:
         x = leaf(*shape, scale=6.0)
         out = F.softmax(x, dim=1)
-        tensors = {"input": x, "output": out}
-        tensors.update(with_grads(out, {"input": x}))
-        w.case(name, "softmax", {}, tensors)
+        record(w, name, "softmax", {}, [x], out)
 
 
 FAMILIES = {"conv2d": conv_cases, "pool": pool_cases, "lrn": lrn_cases,
