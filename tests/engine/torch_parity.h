@@ -20,6 +20,7 @@
 
 #include "engine/ops/op.h"
 #include "op_test_util.h"
+#include "torch_parity_ops.h"
 
 namespace cl::testing {
 
