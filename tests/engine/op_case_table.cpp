@@ -1,6 +1,6 @@
 // The op-case table: one row per op kind and attribute combination, at odd sizes, with the
-// reference loop (ops/reference.h) each row's forward is checked against. The checks are in
-// test_op_cases.cpp.
+// reference loop (ops/reference.h) each row's forward is checked against and the PyTorch parity
+// op (torch_parity_ops.h) that covers its kind. The checks are in test_op_cases.cpp.
 #include <functional>
 #include <limits>
 
@@ -78,7 +78,8 @@ OpCase conv_row(std::string variant, int cin, Conv2dParams p, Shape in) {
                    return conv2d_reference(*x[0], required_param(op, "weight"), param(op, "bias"),
                                            p);
                })
-        .tolerance(1e-4f, 1e-5f);
+        .tolerance(1e-4f, 1e-5f)
+        .torch_parity("conv2d");
 }
 
 OpCase pool_row(std::string variant, bool max, PoolParams p, Shape in) {
@@ -86,10 +87,12 @@ OpCase pool_row(std::string variant, bool max, PoolParams p, Shape in) {
         return unary(
                    std::move(variant), [=] { return make_maxpool2d(p); }, in,
                    [p](const Tensor& x) { return maxpool2d_reference(x, p); })
-            .with_inputs(distinct());
+            .with_inputs(distinct())
+            .torch_parity("maxpool2d");
     return unary(
-        std::move(variant), [=] { return make_avgpool2d(p); }, in,
-        [p](const Tensor& x) { return avgpool2d_reference(x, p); });
+               std::move(variant), [=] { return make_avgpool2d(p); }, in,
+               [p](const Tensor& x) { return avgpool2d_reference(x, p); })
+        .torch_parity("avgpool2d");
 }
 
 LrnParams strong_lrn(int size) {  // alpha large enough for the normalisation to matter
@@ -101,8 +104,9 @@ LrnParams strong_lrn(int size) {  // alpha large enough for the normalisation to
 }
 OpCase lrn_row(std::string variant, LrnParams p, Shape in) {
     return unary(
-        std::move(variant), [=] { return make_lrn(p); }, in,
-        [p](const Tensor& x) { return lrn_reference(x, p); });
+               std::move(variant), [=] { return make_lrn(p); }, in,
+               [p](const Tensor& x) { return lrn_reference(x, p); })
+        .torch_parity("lrn");
 }
 
 OpCase batchnorm_row(std::string variant, Shape in, bool training) {
@@ -115,6 +119,7 @@ OpCase batchnorm_row(std::string variant, Shape in, bool training) {
             return batchnorm2d_reference(*x[0], g, b, required_param(op, "running_mean"),
                                          required_param(op, "running_var"), eps);
         });
+    c.torch_parity("batchnorm2d");
     return training ? c.in_training().tolerance(1e-4f, 1e-5f) : c;
 }
 
@@ -125,7 +130,8 @@ OpCase linear_row(std::string variant, int in_features, int out_features, bool b
                [](const Op& op, const Inputs& x) {
                    return linear_reference(*x[0], required_param(op, "weight"), param(op, "bias"));
                })
-        .tolerance(1e-4f, 1e-5f);
+        .tolerance(1e-4f, 1e-5f)
+        .torch_parity("linear");
 }
 
 OpCase many_inputs(std::string variant, std::function<std::unique_ptr<Op>()> make,
@@ -144,7 +150,10 @@ OpCase elementwise_row(std::string variant, OpKind kind, Shape in) {
                    })
                    .tolerance(1e-6f, 0.0f);
     if (kind == OpKind::Div) c.with_inputs(away_from_zero(1));
-    return c;
+    return c.torch_parity(kind == OpKind::Add   ? "add"
+                          : kind == OpKind::Sub ? "sub"
+                          : kind == OpKind::Mul ? "mul"
+                                                : "div");
 }
 
 // x op k or k op x: k a scalar when `per_channel` is false, else one value per channel of `in`.
@@ -182,29 +191,35 @@ OpCase clip_row(std::string variant, float lo, float hi, Shape in, float gap) {
     return unary(
                std::move(variant), [=] { return make_clip(lo, hi); }, in,
                [=](const Tensor& x) { return clip_reference(x, lo, hi); })
-        .with_inputs(distinct(gap));
+        .with_inputs(distinct(gap))
+        .torch_parity("clip");
 }
 
 OpCase pad_row(std::string variant, PadParams p, Shape in) {
     return unary(
-        std::move(variant), [=] { return make_pad(p); }, in,
-        [p](const Tensor& x) { return pad_reference(x, p); });
+               std::move(variant), [=] { return make_pad(p); }, in,
+               [p](const Tensor& x) { return pad_reference(x, p); })
+        .torch_parity("pad");
 }
 
 OpCase shortcut_row(std::string variant, int out_channels, int stride, Shape in) {
     return unary(
-        std::move(variant), [=] { return make_shortcut_pad(out_channels, stride); }, in,
-        [=](const Tensor& x) { return shortcut_pad_reference(x, out_channels, stride); });
+               std::move(variant), [=] { return make_shortcut_pad(out_channels, stride); }, in,
+               [=](const Tensor& x) { return shortcut_pad_reference(x, out_channels, stride); })
+        .torch_parity("shortcut_pad");
 }
 
 OpCase channel_pick_row(std::string variant, int channel, Shape in) {
     return unary(
-        std::move(variant), [=] { return make_channel_pick(channel); }, in,
-        [=](const Tensor& x) { return channel_pick_reference(x, channel); });
+               std::move(variant), [=] { return make_channel_pick(channel); }, in,
+               [=](const Tensor& x) { return channel_pick_reference(x, channel); })
+        .torch_parity("channel_pick");
 }
 
 // The table: one row per op kind and attribute combination, at odd sizes. A new op adds its
-// rows here (EveryOpKindHasARow fails until it does).
+// rows here (EveryOpKindHasARow fails until it does). Every row with a backward names its
+// PyTorch parity op, .torch_parity("relu") here or in its *_row helper (conv_row: "conv2d"), and
+// EveryRowWithABackwardHasPyTorchParity fails until it does.
 std::vector<OpCase> make_op_cases() {
     const float lowest = std::numeric_limits<float>::lowest();
     std::vector<OpCase> rows = {
@@ -244,12 +259,19 @@ std::vector<OpCase> make_op_cases() {
         pool_row("k3_s2_p1_ceil_excl", false, pool(3, 2).with_pad(1).with_ceil().excluding_pad(),
                  {2, 2, 8, 7}),
         pool_row("k3_s2_p0_ceil_incl", false, pool(3, 2).with_ceil(), {1, 2, 6, 8}),
-        unary("odd_map", make_global_avgpool, {2, 3, 5, 7}, global_avgpool_reference),
-        unary("1x1_map", make_global_avgpool, {2, 3, 1, 1}, global_avgpool_reference),
-        unary("odd", make_relu, {2, 3, 5, 7}, relu_reference).with_inputs(distinct()),
-        unary("odd", make_tanh, {2, 3, 5, 7}, tanh_reference).with_inputs(uniform(-3, 3), 1e-2f),
+        unary("odd_map", make_global_avgpool, {2, 3, 5, 7}, global_avgpool_reference)
+            .torch_parity("global_avgpool"),
+        unary("1x1_map", make_global_avgpool, {2, 3, 1, 1}, global_avgpool_reference)
+            .torch_parity("global_avgpool"),
+        unary("odd", make_relu, {2, 3, 5, 7}, relu_reference)
+            .with_inputs(distinct())
+            .torch_parity("relu"),
+        unary("odd", make_tanh, {2, 3, 5, 7}, tanh_reference)
+            .with_inputs(uniform(-3, 3), 1e-2f)
+            .torch_parity("tanh"),
         unary("odd", make_sigmoid, {2, 3, 5, 7}, sigmoid_reference)
-            .with_inputs(uniform(-3, 3), 1e-2f),
+            .with_inputs(uniform(-3, 3), 1e-2f)
+            .torch_parity("sigmoid"),
         lrn_row("s5", strong_lrn(5), {2, 7, 3, 2}),
         lrn_row("s4_even", strong_lrn(4), {1, 6, 2, 3}),
         lrn_row("s5_alexnet", LrnParams{}, {1, 5, 3, 3}),
@@ -259,20 +281,26 @@ std::vector<OpCase> make_op_cases() {
         linear_row("n1_gemv", 7, 5, true, {1, 7, 1, 1}),
         linear_row("n3_4d_input", 12, 4, true, {3, 3, 2, 2}),
         linear_row("n2_nobias", 6, 3, false, {2, 6, 1, 1}),
-        unary("odd", make_flatten, {2, 3, 5, 3}, flatten_reference),
+        unary("odd", make_flatten, {2, 3, 5, 3}, flatten_reference).torch_parity("flatten"),
         unary(
-            "inference", [] { return make_dropout(0.5f); }, {2, 3, 3, 5}, dropout_reference),
+            "inference", [] { return make_dropout(0.5f); }, {2, 3, 3, 5}, dropout_reference)
+            .torch_parity("dropout"),
         unary(
             "training_p0", [] { return make_dropout(0.0f); }, {2, 3, 3, 5}, dropout_reference)
-            .in_training(),
+            .in_training()
+            .torch_parity("dropout"),
         many_inputs("three", make_concat, {{2, 1, 3, 5}, {2, 3, 3, 5}, {2, 2, 3, 5}},
-                    concat_reference),
-        many_inputs("one", make_concat, {{1, 3, 2, 5}}, concat_reference),
+                    concat_reference)
+            .torch_parity("concat"),
+        many_inputs("one", make_concat, {{1, 3, 2, 5}}, concat_reference).torch_parity("concat"),
         many_inputs("three", make_add, {{1, 2, 3, 5}, {1, 2, 3, 5}, {1, 2, 3, 5}}, add_reference)
-            .tolerance(1e-6f, 1e-7f),
+            .tolerance(1e-6f, 1e-7f)
+            .torch_parity("add"),
         unary("classes", make_softmax, {3, 7, 1, 1}, softmax_reference)
-            .with_inputs(uniform(-3, 3), 1e-2f),
-        unary("per_position", make_softmax, {2, 4, 3, 5}, softmax_reference),
+            .with_inputs(uniform(-3, 3), 1e-2f)
+            .torch_parity("softmax"),
+        unary("per_position", make_softmax, {2, 4, 3, 5}, softmax_reference)
+            .torch_parity("softmax"),
         // Clip's bounds sit between the values distinct() gives: no kink within the step.
         clip_row("lo_hi", -0.3f, 0.25f, {2, 3, 5, 7}, 0.01f),
         clip_row("relu6", 0.0f, 6.0f, {1, 3, 7, 9}, 0.1f),

@@ -1,5 +1,6 @@
 // The op-case table (op_case_table.cpp): one row per op kind and attribute combination, which
-// test_op_cases.cpp runs through forward, fused-ReLU and finite-difference checks.
+// test_op_cases.cpp runs through forward, fused-ReLU, finite-difference and PyTorch-parity
+// checks.
 #pragma once
 
 #include <functional>
@@ -27,6 +28,9 @@ struct OpCase {
     std::vector<Shape> inputs;
     ReferenceFn reference;
     bool has_backward = true;  // false: the test checks that backward still throws
+    // The oracle op (torch_parity_ops.h) whose PyTorch autograd cases cover this op kind's
+    // forward and backward in test_torch_parity*.cpp; every row with a backward names one.
+    std::string torch;
     bool training = false;
     InputFn input = uniform();
     float rtol = 1e-5f, atol = 1e-6f;
@@ -36,6 +40,10 @@ struct OpCase {
 
     OpCase& forward_only() {
         has_backward = false;
+        return *this;
+    }
+    OpCase& torch_parity(std::string oracle_op) {
+        torch = std::move(oracle_op);
         return *this;
     }
     OpCase& in_training() {

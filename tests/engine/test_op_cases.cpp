@@ -1,6 +1,7 @@
 // The checks every row of the op-case table (op_cases.h) goes through: forward (and forward
 // with a fused ReLU) against the textbook loops of ops/reference.h, backward against finite
-// differences, and a test that fails when an OpKind has no row.
+// differences, and tests that fail when an OpKind has no row or a row with a backward names no
+// PyTorch parity case (torch_parity_ops.h).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -14,6 +15,7 @@
 #include "engine/ops/winograd.h"
 #include "op_cases.h"
 #include "op_test_util.h"
+#include "torch_parity_ops.h"
 
 namespace cl {
 namespace {
@@ -145,6 +147,26 @@ INSTANTIATE_TEST_SUITE_P(Ops, OpCases, ::testing::ValuesIn(op_cases()),
                          [](const ::testing::TestParamInfo<OpCase>& info) {
                              return info.param.name();
                          });
+
+// A row with a backward names the oracle op whose PyTorch cases check its kind
+// (torch_parity_ops.h); a forward-only row names none, since those cases check gradients too.
+TEST(OpCaseTable, EveryRowWithABackwardHasPyTorchParity) {
+    for (const OpCase& c : op_cases()) {
+        const OpKind kind = c.make()->kind();
+        if (!c.has_backward) {
+            EXPECT_TRUE(c.torch.empty()) << c.name() << " is forward-only but names " << c.torch;
+            continue;
+        }
+        const testing::TorchParityOp* oracle = testing::torch_parity_op(c.torch);
+        if (!oracle) {
+            ADD_FAILURE() << c.name() << " has a backward but no PyTorch parity case: add one to "
+                          << "tests/reference/ops_torch.py and torch_parity_ops.h, then "
+                          << ".torch_parity(\"<op>\") to the row";
+            continue;
+        }
+        EXPECT_EQ(oracle->kind, kind) << c.name() << " names the parity cases of " << c.torch;
+    }
+}
 
 TEST(OpCaseTable, EveryOpKindHasARow) {
     std::set<OpKind> covered;

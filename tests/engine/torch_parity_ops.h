@@ -1,6 +1,7 @@
 // The ops tests/reference/ops_torch.py compares with PyTorch autograd, by the "op" name its
 // cases carry. TorchParity.OracleWritesCasesForEveryListedOp checks that the oracle writes
-// cases for every entry, and for nothing else but the loss (which is not an op).
+// cases for every entry, and for nothing else but the loss (which is not an op). Each row of
+// the op-case table with a backward names an entry of its kind (OpCase::torch).
 #pragma once
 
 #include <string>
