@@ -140,6 +140,19 @@ OpCase many_inputs(std::string variant, std::function<std::unique_ptr<Op>()> mak
                [reference](const Op&, const Inputs& x) { return reference(x); });
 }
 
+const char* arithmetic_oracle_op(OpKind kind) {
+    switch (kind) {
+        case OpKind::Add:
+            return "add";
+        case OpKind::Sub:
+            return "sub";
+        case OpKind::Mul:
+            return "mul";
+        default:
+            return "div";
+    }
+}
+
 // Two inputs of the same shape (Add through make_add).
 OpCase elementwise_row(std::string variant, OpKind kind, Shape in) {
     OpCase c = many_inputs(
@@ -150,10 +163,7 @@ OpCase elementwise_row(std::string variant, OpKind kind, Shape in) {
                    })
                    .tolerance(1e-6f, 0.0f);
     if (kind == OpKind::Div) c.with_inputs(away_from_zero(1));
-    return c.torch_parity(kind == OpKind::Add   ? "add"
-                          : kind == OpKind::Sub ? "sub"
-                          : kind == OpKind::Mul ? "mul"
-                                                : "div");
+    return c.torch_parity(arithmetic_oracle_op(kind));
 }
 
 // x op k or k op x: k a scalar when `per_channel` is false, else one value per channel of `in`.
@@ -173,7 +183,7 @@ OpCase constant_row(std::string variant, OpKind kind, bool per_channel, bool con
                        return elementwise_constant_reference(kind, x, k, constant_first);
                    })
                    .tolerance(1e-6f, 0.0f)
-                   .forward_only();
+                   .torch_parity(arithmetic_oracle_op(kind));
     if (kind == OpKind::Div && constant_first) c.with_inputs(away_from_zero());
     return c;
 }

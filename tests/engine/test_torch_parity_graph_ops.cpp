@@ -1,6 +1,6 @@
 // The ops without weights against PyTorch autograd (cases from tests/reference/ops_torch.py,
-// fixture in torch_parity.h): Concat, Add, GlobalAvgPool, Flatten, Pad, ShortcutPad,
-// ChannelPick, the activations, Clip, and the two-input Mul, Sub and Div. Each case also checks
+// fixture in torch_parity.h): Concat, GlobalAvgPool, Flatten, Pad, ShortcutPad,
+// ChannelPick, the activations, Clip, and Add, Sub, Mul and Div. Each case also checks
 // the op's textbook loop of ops/reference.h against the same PyTorch output.
 #include <gtest/gtest.h>
 
@@ -25,13 +25,6 @@ TEST_F(TorchParity, Concat) {
     check_cases(
         *cases, [](const json&) { return make_concat(); },
         [](const json&, const Inputs& x) { return concat_reference(x); });
-}
-
-TEST_F(TorchParity, Add) {
-    RUN_ORACLE_OR_SKIP(cases, {"add"});
-    check_cases(
-        *cases, [](const json&) { return make_add(); },
-        [](const json&, const Inputs& x) { return add_reference(x); });
 }
 
 TEST_F(TorchParity, GlobalAvgPool) {
@@ -116,15 +109,30 @@ TEST_F(TorchParity, Clip) {
         });
 }
 
-TEST_F(TorchParity, MulSubDiv) {
-    RUN_ORACLE_OR_SKIP(cases, {"mul", "sub", "div"});
+// The oracle's "constant" (params): a scalar, or one value per channel.
+Tensor arithmetic_constant(const json& p) {
+    const std::vector<float> values = p["constant"];
+    return Tensor::from_vector({1, int(values.size()), 1, 1}, values);
+}
+
+// Add (residual pairs, three inputs), Sub, Mul and Div of same-shape tensors, and all four with
+// a constant on either side.
+TEST_F(TorchParity, Arithmetic) {
+    RUN_ORACLE_OR_SKIP(cases, {"add", "sub", "mul", "div"});
     for (const json& c : *cases) {
         const OpKind kind = testing::torch_parity_op(c["op"])->kind;
-        check_cases(
-            json::array({c}), [kind](const json&) { return make_elementwise(kind); },
-            [kind](const json&, const Inputs& x) {
-                return elementwise_reference(kind, *x[0], *x[1]);
-            });
+        const MakeFn make = [kind](const json& p) {
+            if (!p.contains("constant")) return make_elementwise(kind);
+            return make_elementwise_constant(kind, arithmetic_constant(p), p["constant_first"]);
+        };
+        const ReferenceFn reference = [kind](const json& p, const Inputs& x) {
+            if (p.contains("constant"))
+                return elementwise_constant_reference(kind, *x[0], arithmetic_constant(p),
+                                                      p["constant_first"]);
+            return kind == OpKind::Add ? add_reference(x)
+                                       : elementwise_reference(kind, *x[0], *x[1]);
+        };
+        check_cases(json::array({c}), make, reference);
     }
 }
 

@@ -234,12 +234,27 @@ def activation_cases(w):
 
 
 def arithmetic_cases(w):
-    """Mul, Sub, Div of two same-shape tensors (the constant forms have no backward)."""
-    for op, f in [("mul", torch.mul), ("sub", torch.sub), ("div", torch.div)]:
+    """Mul, Sub, Div of two same-shape tensors, and all four with a constant (params
+    "constant": a scalar or one value per channel; "constant_first": k op x)."""
+    ops = [("add", torch.add), ("sub", torch.sub), ("mul", torch.mul), ("div", torch.div)]
+    for op, f in ops[1:]:
         for name, shape in [("n2_odd", (2, 3, 3, 5)), ("n1_1x1", (1, 7, 1, 1))]:
             a = leaf(*shape, scale=2.0)
             b = away_from_zero(*shape) if op == "div" else leaf(*shape, scale=2.0)
             record(w, name, op, {}, [a, b], f(a, b))
+    table = [  # name, shape, constant values, constant_first
+        ("constant_scalar", (2, 3, 5, 3), [-1.75], False),
+        ("constant_per_channel", (2, 4, 3, 5), [0.75, -1.5, 2.0, -0.5], False),
+        ("constant_first_scalar", (1, 3, 5, 7), [-1.75], True),
+        ("constant_first_per_channel", (2, 3, 3, 3), [0.75, -1.5, 2.0], True),
+    ]
+    for op, f in ops:
+        for name, shape, values, first in table:
+            k = torch.tensor(values, dtype=torch.float64)
+            k = k.reshape(1, -1, 1, 1) if len(values) > 1 else k.reshape(())
+            x = away_from_zero(*shape) if op == "div" and first else leaf(*shape, scale=2.0)
+            record(w, name, op, {"constant": values, "constant_first": first}, [x],
+                   f(k, x) if first else f(x, k))
 
 
 def dropout_cases(w):
