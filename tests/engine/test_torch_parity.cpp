@@ -1,114 +1,41 @@
-// The ops against PyTorch: tests/reference/ops_torch.py writes seeded inputs, weights,
-// float64 outputs and autograd gradients; each family's cases run forward and backward here.
+// The layers against PyTorch: tests/reference/ops_torch.py writes seeded inputs, weights,
+// float64 outputs and autograd gradients; each family's cases run forward and backward here
+// (the fixture is torch_parity.h). Dropout and the loss, which need more than check_case, are
+// here too; the graph and element-wise ops are in test_torch_parity_graph_ops.cpp.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstring>
-#include <fstream>
-#include <iterator>
-#include <nlohmann/json.hpp>
-#include <optional>
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
 
+#include "engine/ops/dropout.h"
 #include "engine/ops/op.h"
 #include "engine/ops/reference.h"
-#include "op_test_util.h"
+#include "engine/train/loss.h"
+#include "torch_parity.h"
 
 namespace cl {
 namespace {
 
 using nlohmann::json;
-namespace fs = std::filesystem;
+using testing::TorchParity;
 
-constexpr int k_exit_no_torch = 77;
-
-class TorchParity : public ::testing::Test {
-protected:
-    // The oracle runs once per process (importing torch is the slow part).
-    static void SetUpTestSuite() {
-        dir_ = testing::temp_dir("ops_torch_" + std::to_string(getpid()));
-        const std::string command = std::string(CONVLENS_PYTHON) + " " + CONVLENS_TESTS_DIR +
-                                    "/reference/ops_torch.py " + dir_.string();
-        const int status = std::system(command.c_str());
-        no_torch_ = WIFEXITED(status) && WEXITSTATUS(status) == k_exit_no_torch;
-        oracle_failed_ = !no_torch_ && !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-        std::ifstream in(dir_ / "cases.json");
-        all_cases_ = json::parse(in, nullptr, false);
+// The table of torch_parity_ops.h is honest: the oracle writes cases for every entry, and
+// every case it writes is for an entry (or for the loss, which is not an op).
+TEST_F(TorchParity, OracleWritesCasesForEveryListedOp) {
+    const std::optional<json> cases = all_cases();
+    if (!cases) GTEST_SKIP() << "PyTorch is not importable by " << CONVLENS_PYTHON;
+    std::set<std::string> written;
+    for (const json& c : *cases) {
+        const std::string op = c["op"];
+        written.insert(op);
+        EXPECT_TRUE(op == "cross_entropy" || testing::torch_parity_op(op))
+            << "the oracle writes cases for \"" << op << "\", which torch_parity_ops.h lacks";
     }
-    static void TearDownTestSuite() { fs::remove_all(dir_); }
-
-    // The cases of these ops; nullopt: no torch.
-    std::optional<json> run_oracle(const std::vector<std::string>& ops) {
-        if (no_torch_) return std::nullopt;
-        EXPECT_FALSE(oracle_failed_) << "ops_torch.py failed";
-        EXPECT_FALSE(all_cases_.is_discarded()) << "cases.json does not parse";
-        json cases = json::array();
-        if (all_cases_.is_discarded()) return cases;
-        for (const json& c : all_cases_["cases"])
-            for (const std::string& op : ops)
-                if (c["op"] == op) cases.push_back(c);
-        return cases;
-    }
-
-    Tensor load(const json& c, const std::string& key) const {
-        const json& t = c["tensors"][key];
-        const Shape shape{t["shape"][0], t["shape"][1], t["shape"][2], t["shape"][3]};
-        std::ifstream in(dir_ / t["file"].get<std::string>(), std::ios::binary);
-        const std::string bytes((std::istreambuf_iterator<char>(in)),
-                                std::istreambuf_iterator<char>());
-        Tensor out = Tensor::zeros(shape);
-        EXPECT_EQ(int64_t(bytes.size()), out.numel() * 4) << key;
-        if (int64_t(bytes.size()) == out.numel() * 4)
-            std::memcpy(out.data(), bytes.data(), bytes.size());
-        return out;
-    }
-
-    // Forward (and backward where PyTorch gave gradients) of `op` against the case's tensors.
-    void check_case(Op& op, const json& c, float rtol, float atol) {
-        SCOPED_TRACE(c["name"].get<std::string>());
-        const json& tensors = c["tensors"];
-        for (const char* name : {"weight", "bias", "running_mean", "running_var"})
-            if (tensors.contains(name)) testing::set_param(op, name, load(c, name));
-        const Tensor x = load(c, "input");
-        const Tensor out = testing::run_op(op, x);
-        EXPECT_TENSORS_CLOSE(out, load(c, "output"), rtol, atol);
-        for (const char* name : {"running_mean", "running_var"}) {
-            const std::string after = std::string(name) + "_after";
-            if (tensors.contains(after)) {
-                EXPECT_TENSORS_CLOSE(*testing::find_param(op, name).value, load(c, after), 1e-5f,
-                                     1e-6f);
-            }
-        }
-        if (!tensors.contains("grad_output")) return;
-        const Tensor dy = load(c, "grad_output");
-        Tensor dx = Tensor::zeros(x.shape());
-        for (NamedParam& p : op.params())
-            if (p.grad) *p.grad = Tensor::zeros(p.value->shape());  // may be unallocated
-        BackwardArgs args;
-        args.inputs = {&x};
-        args.output = &out;
-        args.grad_output = &dy;
-        args.grad_inputs = {&dx};
-        op.backward(args);
-        EXPECT_TENSORS_CLOSE(dx, load(c, "grad_input"), rtol, atol);
-        for (const char* name : {"weight", "bias"}) {
-            const std::string grad = std::string("grad_") + name;
-            if (tensors.contains(grad)) {
-                EXPECT_TENSORS_CLOSE(*testing::find_param(op, name).grad, load(c, grad), rtol,
-                                     atol);
-            }
-        }
-    }
-
-    static inline fs::path dir_;
-    static inline json all_cases_;
-    static inline bool no_torch_ = false, oracle_failed_ = false;
-};
-
-#define RUN_ORACLE_OR_SKIP(cases, ...)                                              \
-    const std::optional<json> cases = run_oracle(__VA_ARGS__);                      \
-    if (!cases) GTEST_SKIP() << "PyTorch is not importable by " << CONVLENS_PYTHON; \
-    ASSERT_FALSE(cases->empty()) << "the oracle wrote no cases for this op"
+    for (const testing::TorchParityOp& op : testing::k_torch_parity_ops)
+        EXPECT_TRUE(written.count(op.oracle_op)) << "no cases for " << op.oracle_op;
+}
 
 TEST_F(TorchParity, Conv2d) {
     RUN_ORACLE_OR_SKIP(cases, {"conv2d"});
@@ -123,7 +50,7 @@ TEST_F(TorchParity, Conv2d) {
         auto op = make_conv2d(p["in_channels"], params);
         check_case(*op, c, 1e-4f, 1e-4f);
         const Tensor bias = params.bias ? load(c, "bias") : Tensor();
-        EXPECT_TENSORS_CLOSE(conv2d_reference(load(c, "input"), load(c, "weight"),
+        EXPECT_TENSORS_CLOSE(conv2d_reference(load(c, "input0"), load(c, "weight"),
                                               params.bias ? &bias : nullptr, params),
                              load(c, "output"), 1e-4f, 1e-4f)
             << "reference loop, " << c["name"];
@@ -140,7 +67,7 @@ TEST_F(TorchParity, Pool) {
         const bool max = c["op"] == "maxpool2d";
         auto op = max ? make_maxpool2d(params) : make_avgpool2d(params);
         check_case(*op, c, 1e-5f, 1e-6f);
-        const Tensor x = load(c, "input");
+        const Tensor x = load(c, "input0");
         EXPECT_TENSORS_CLOSE(max ? maxpool2d_reference(x, params) : avgpool2d_reference(x, params),
                              load(c, "output"), 1e-5f, 1e-6f)
             << "reference loop, " << c["name"];
@@ -158,7 +85,7 @@ TEST_F(TorchParity, Lrn) {
         params.k = p["k"];
         auto op = make_lrn(params);
         check_case(*op, c, 1e-4f, 1e-5f);
-        EXPECT_TENSORS_CLOSE(lrn_reference(load(c, "input"), params), load(c, "output"), 1e-4f,
+        EXPECT_TENSORS_CLOSE(lrn_reference(load(c, "input0"), params), load(c, "output"), 1e-4f,
                              1e-5f)
             << "reference loop, " << c["name"];
     }
@@ -181,6 +108,66 @@ TEST_F(TorchParity, LinearAndSoftmax) {
         auto op =
             c["op"] == "linear" ? make_linear(p["in_features"], p["out_features"]) : make_softmax();
         check_case(*op, c, 1e-4f, 1e-5f);
+    }
+}
+
+// See dropout_cases in ops_torch.py: PyTorch cannot draw our mask, so our mask is read from
+// our output (the inputs are never 0) and each element must be the kept value of x * keep /
+// (1 - p) where we kept it, and 0 where we dropped it; the gradient likewise.
+TEST_F(TorchParity, Dropout) {
+    RUN_ORACLE_OR_SKIP(cases, {"dropout"});
+    for (const json& c : *cases) {
+        SCOPED_TRACE(c["name"].get<std::string>());
+        const float p = c["params"]["p"];
+        auto op = make_dropout(p);
+        if (!c["params"]["training"].get<bool>()) {
+            check_case(*op, c, 1e-6f, 0.0f);
+            continue;
+        }
+        op->set_training(true);
+        dropout_set_seed(*op, 20231125);
+        const Tensor x = load(c, "input0"), kept = load(c, "output_kept");
+        const Tensor y = testing::run_op(*op, x);
+        Tensor expected = Tensor::zeros(y.shape());
+        int64_t dropped = 0;
+        for (int64_t i = 0; i < y.numel(); ++i) {
+            ASSERT_NE(x[i], 0.0f) << "an input of 0 hides the mask";
+            if (y[i] == 0.0f) ++dropped;
+            expected[i] = y[i] == 0.0f ? 0.0f : kept[i];
+        }
+        EXPECT_TENSORS_CLOSE(y, expected, 1e-6f, 0.0f);
+        // 4096 draws: the drop rate is within 0.05 of p by more than six standard deviations
+        EXPECT_NEAR(double(dropped) / double(y.numel()), p, 0.05);
+
+        const Tensor dy = load(c, "grad_output"), grad_kept = load(c, "grad_input0_kept");
+        Tensor dx = Tensor::zeros(x.shape());
+        BackwardArgs args;
+        args.inputs = {&x};
+        args.output = &y;
+        args.grad_output = &dy;
+        args.grad_inputs = {&dx};
+        op->backward(args);
+        for (int64_t i = 0; i < y.numel(); ++i) expected[i] = y[i] == 0.0f ? 0.0f : grad_kept[i];
+        EXPECT_TENSORS_CLOSE(dx, expected, 1e-6f, 0.0f) << "gradient";
+    }
+}
+
+// train/loss.h against F.cross_entropy: the summed loss, the gradient of loss * scale with
+// respect to the logits (scale 1/N: reduction "mean"), and the count of correct arg-maxes.
+TEST_F(TorchParity, SoftmaxCrossEntropy) {
+    RUN_ORACLE_OR_SKIP(cases, {"cross_entropy"});
+    for (const json& c : *cases) {
+        SCOPED_TRACE(c["name"].get<std::string>());
+        const Tensor logits = load(c, "input0"), label_values = load(c, "labels");
+        std::vector<uint8_t> labels;
+        for (int64_t i = 0; i < label_values.numel(); ++i)
+            labels.push_back(uint8_t(label_values[i]));
+        ASSERT_EQ(int(labels.size()), logits.shape().n);
+        const LossResult r = softmax_cross_entropy(logits, labels.data(), c["params"]["scale"]);
+        const double loss_sum = load(c, "loss_sum")[0];
+        EXPECT_NEAR(r.loss, loss_sum, 1e-4 * std::fabs(loss_sum));
+        EXPECT_TENSORS_CLOSE(r.grad, load(c, "grad_input0"), 1e-4f, 1e-6f);
+        EXPECT_EQ(r.correct, c["params"]["correct"].get<int>());
     }
 }
 

@@ -52,6 +52,42 @@ public:
         for (int64_t i = 0; i < output.numel(); ++i) y[i] = apply(kind_, a[i], b[i]);
     }
 
+    // y = a - b: (dy, -dy); y = a * b: (dy * b, dy * a); y = a / b: (dy / b, -dy * a / b^2).
+    void backward(const BackwardArgs& args) override {
+        CL_ASSERT(args.inputs.size() == 2);
+        const float* a = args.inputs[0]->data();
+        const float* b = args.inputs[1]->data();
+        const float* dy = args.grad_output->data();
+        auto grad = [&](size_t k) {  // nullptr: that input's gradient is not wanted
+            return k < args.grad_inputs.size() && args.grad_inputs[k] ? args.grad_inputs[k]->data()
+                                                                      : nullptr;
+        };
+        float* da = grad(0);
+        float* db = grad(1);
+        const int64_t count = args.grad_output->numel();
+        for (int64_t i = 0; i < count; ++i) {
+            float ga = 0.0f, gb = 0.0f;
+            switch (kind_) {
+                case OpKind::Sub:
+                    ga = dy[i];
+                    gb = -dy[i];
+                    break;
+                case OpKind::Mul:
+                    ga = dy[i] * b[i];
+                    gb = dy[i] * a[i];
+                    break;
+                case OpKind::Div:
+                    ga = dy[i] / b[i];
+                    gb = -ga * a[i] / b[i];
+                    break;
+                default:
+                    CL_ASSERT(false);  // Add is make_add's AddOp
+            }
+            if (da) da[i] += ga;
+            if (db) db[i] += gb;
+        }
+    }
+
 private:
     OpKind kind_;
 };
@@ -100,12 +136,47 @@ public:
             }
     }
 
+    // dx = dy * dy/dx; the constant is not trained, so it gets no gradient.
+    void backward(const BackwardArgs& args) override {
+        Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
+        if (!dx) return;
+        const Shape s = args.inputs[0]->shape();
+        const int64_t area = int64_t(s.h) * s.w;
+        const bool per_channel = constant_.numel() != 1;
+        const float* x = args.inputs[0]->data();
+        const float* dy = args.grad_output->data();
+        float* g = dx->data();
+        for (int n = 0; n < s.n; ++n)
+            for (int c = 0; c < s.c; ++c) {
+                const float k = constant_[per_channel ? c : 0];
+                const int64_t offset = (int64_t(n) * s.c + c) * area;
+                for (int64_t i = offset; i < offset + area; ++i) g[i] += dy[i] * slope(k, x[i]);
+            }
+    }
+
     // A buffer, not a trainable parameter: it is kept so that the model can be saved again.
     std::vector<NamedParam> params() override {
         return {{"constant", &constant_, nullptr, false, constant_.numel() == 1 ? 0 : 1}};
     }
 
 private:
+    // d(x op k)/dx, or d(k op x)/dx when constant_first_.
+    float slope(float k, float x) const {
+        switch (kind_) {
+            case OpKind::Add:
+                return 1.0f;
+            case OpKind::Sub:
+                return constant_first_ ? -1.0f : 1.0f;
+            case OpKind::Mul:
+                return k;
+            case OpKind::Div:
+                return constant_first_ ? -k / (x * x) : 1.0f / k;
+            default:
+                CL_ASSERT(false);
+                return 0.0f;
+        }
+    }
+
     OpKind kind_;
     Tensor constant_;  // [1,1,1,1] (scalar) or [1,C,1,1] (per channel)
     bool constant_first_;

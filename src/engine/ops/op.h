@@ -300,7 +300,8 @@ std::unique_ptr<Op> make_softmax();  // over channels (the class axis of a [N,K,
 
 // Element-wise Add/Sub/Mul/Div (elementwise.cpp). Two inputs of the same shape, or one input and
 // a constant: a scalar [1,1,1,1] or one value per channel [1,C,1,1], broadcast over the input.
-// constant_first: the constant is the left operand (c - x, c / x).
+// constant_first: the constant is the left operand (c - x, c / x). Both forms have a backward;
+// the constant is a buffer, not trained.
 std::unique_ptr<Op> make_elementwise(OpKind kind);
 std::unique_ptr<Op> make_elementwise_constant(OpKind kind, const Tensor& constant,
                                               bool constant_first = false);
