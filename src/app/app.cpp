@@ -85,6 +85,7 @@ void App::init() {
         if (std::filesystem::exists(options_.session)) {
             try {
                 session_load(options_.session, state_);
+                last_saved_session_ = session_text(state_);
             } catch (const std::exception& e) {
                 // Keep the defaults; the file is renamed aside for repair (never overwritten),
                 // so that this run's work can still be saved.
@@ -165,9 +166,11 @@ void App::shutdown() {
 int App::run() {
     try {
         init();
+        last_autosave_ms_ = wall_ms();
         while (!glfwWindowShouldClose(window_)) {
             wait_for_events();
             if (!frame()) break;
+            autosave();
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "convlens: %s\n", e.what());
@@ -183,6 +186,23 @@ int App::run() {
     }
     shutdown();
     return exit_code_;
+}
+
+void App::autosave() {
+    if (!save_session_ || autosave_failed_ || options_.autosave_seconds <= 0) return;
+    const double now = wall_ms();
+    if (now - last_autosave_ms_ < options_.autosave_seconds * 1000.0) return;
+    last_autosave_ms_ = now;
+    // A few kilobytes of JSON: building and comparing it costs microseconds on the UI thread.
+    const std::string text = session_text(state_);
+    if (text == last_saved_session_) return;
+    try {
+        session_write(options_.session, text);
+        last_saved_session_ = text;
+    } catch (const std::exception& e) {
+        state_.error = std::string("session not saved: ") + e.what();
+        autosave_failed_ = true;  // said once; quitting tries again
+    }
 }
 
 void App::wait_for_events() {

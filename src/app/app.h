@@ -30,6 +30,7 @@ struct AppOptions {
     // Loaded at start and saved on exit. "" = none. app_main fills in the per-user default for
     // interactive runs; screenshot/script runs use a session only when given one.
     std::string session;
+    double autosave_seconds = 60;  // the session is also written this often while it changes
 };
 
 class App {
@@ -45,6 +46,7 @@ private:
     void shutdown();
     void wait_for_events();
     bool frame();  // false: leave the loop
+    void autosave();  // every options_.autosave_seconds, when the session changed
     void take_snapshot();
     void handle_shortcuts(ShellRequests& requests);
     void toggle_fullscreen();
@@ -81,6 +83,9 @@ private:
     int exit_code_ = 0;
     std::vector<double> frame_cpu_ms_, frame_process_ms_, frame_wall_ms_;
     bool save_session_ = false;  // false when the session file could not be read
+    double last_autosave_ms_ = 0;
+    bool autosave_failed_ = false;
+    std::string last_saved_session_;  // the text last written (or loaded), for autosave
 };
 
 int run_app(const AppOptions& options);

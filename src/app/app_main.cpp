@@ -30,6 +30,10 @@ int app_main(int argc, char** argv) {
                    "Session JSON loaded at start and saved on exit (default for the window: " +
                        std::string(default_session_path_text()) + ")");
     cli.add_flag("--no-session", no_session, "Start from the defaults and save no session");
+    cli.add_option("--autosave", o.autosave_seconds,
+                   "Seconds between saves of a changed session (0: only on quit)")
+        ->check(CLI::Range(0.0, 86400.0))
+        ->capture_default_str();
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

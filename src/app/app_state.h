@@ -48,6 +48,10 @@ struct AppState {
 // Session JSON. save writes atomically; load throws cl::Error naming the file and keeps `state`
 // unchanged on failure.
 void session_save(const std::string& path, const AppState& state);
+// The JSON that session_save writes, and the atomic write of such a text (autosave compares
+// the text with the last one written, so an unchanged session is not rewritten every minute).
+std::string session_text(const AppState& state);
+void session_write(const std::string& path, const std::string& text);
 void session_load(const std::string& path, AppState& state);
 // A session file that could not be loaded (`why`) is renamed to PATH.corrupt-YYYYmmdd-HHMMSS,
 // kept for repair, so that the window can start with defaults and save a fresh one. Returns the

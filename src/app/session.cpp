@@ -21,7 +21,7 @@ NLOHMANN_JSON_SERIALIZE_ENUM(ColormapChoice, {{ColormapChoice::Auto, "auto"},
                                               {ColormapChoice::Viridis, "viridis"},
                                               {ColormapChoice::Diverging, "diverging"}})
 
-void session_save(const std::string& path, const AppState& s) {
+std::string session_text(const AppState& s) {
     const FeatureMapsState& fm = s.feature_maps;
     nlohmann::json j = {
         {"convlens_session", 1},
@@ -44,10 +44,18 @@ void session_save(const std::string& path, const AppState& s) {
         {"walkthrough", s.walkthrough},
         {"compare", s.compare},
     };
+    return j.dump(2) + "\n";
+}
+
+void session_write(const std::string& path, const std::string& text) {
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
     std::error_code ec;  // a failure shows up as the write's own error, which names the file
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    write_file_atomic(path, j.dump(2) + "\n");
+    write_file_atomic(path, text);
+}
+
+void session_save(const std::string& path, const AppState& s) {
+    session_write(path, session_text(s));
 }
 
 void session_load(const std::string& path, AppState& state) {

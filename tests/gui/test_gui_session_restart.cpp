@@ -2,8 +2,13 @@
 // start and saved on exit; a broken session file is reported and moved aside, kept intact.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "engine/io/atomic_file.h"
 #include "gui_runner.h"
@@ -57,6 +62,45 @@ TEST(GuiSessionRestart, BrokenSessionIsMovedAsideAndAFreshOneSaved) {
     // And this run's work (presenter mode) was saved in a fresh session.
     ASSERT_TRUE(std::filesystem::exists(session));
     EXPECT_TRUE(read_json(session).value("presenter", false));
+}
+
+
+// Autosave: a window killed without a chance to save (a crash, a pulled plug) loses at most
+// the last autosave interval. The run switches view, then idles through many frames; the
+// session file must show the switch while the window is still open, and still parse after a
+// SIGKILL.
+TEST(GuiSessionRestart, AutosaveKeepsTheWorkOfAKilledWindow) {
+    ASSERT_TRUE(have_display());
+    const auto dir = temp_dir("gui_session_autosave");
+    const auto session = dir / "session.json";
+    const auto script = dir / "long.script";
+    const auto pid_file = dir / "pid";
+    std::filesystem::remove(session);
+    std::ofstream(script) << "view walkthrough\nframes 100000\n";
+    const std::string command = std::string(CONVLENS_BINARY) + " --screenshot " +
+                                (dir / "never.png").string() + " --size 1000x700 --script " +
+                                script.string() + " --autosave 0.5 --session " +
+                                session.string() + " > /dev/null 2>&1 & echo $! > " +
+                                pid_file.string();
+    ASSERT_EQ(std::system(command.c_str()), 0);
+    int pid = 0;
+    std::ifstream(pid_file) >> pid;
+    ASSERT_GT(pid, 0);
+    bool saved = false;
+    for (int i = 0; i < 600 && !saved; ++i) {  // up to 60 s on a busy machine
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (!std::filesystem::exists(session)) continue;
+        const nlohmann::json j = nlohmann::json::parse(read_file_bytes(session.string()), nullptr,
+                                                       false);
+        saved = !j.is_discarded() && j.value("view", "") == "walkthrough";
+    }
+    ::kill(pid, SIGKILL);
+    ASSERT_TRUE(saved) << "no autosave showed the view switch while the window ran";
+    const nlohmann::json after =
+        nlohmann::json::parse(read_file_bytes(session.string()), nullptr, false);
+    ASSERT_FALSE(after.is_discarded()) << "the killed window left a broken session";
+    EXPECT_EQ(after.value("view", ""), "walkthrough");
+    EXPECT_FALSE(std::filesystem::exists(dir / "never.png"));
 }
 
 }  // namespace cl::testing

@@ -3,6 +3,7 @@
 #include "app/views/draw_classify/draw_classify.h"
 #include "app/views/feature_maps/feature_maps.h"
 #include "app/views/kernel_lab/kernel_lab.h"
+#include "app/views/patterns/patterns.h"
 #include "app/views/view.h"
 #include "app/views/walkthrough/walkthrough.h"
 
@@ -15,6 +16,7 @@ ViewList make_views(EngineServices& services) {
     views.push_back(std::make_unique<KernelLabView>(services));
     views.push_back(std::make_unique<WalkthroughView>(services));
     views.push_back(std::make_unique<CompareView>(services));
+    views.push_back(std::make_unique<PatternsView>(services));
     return views;
 }
 
