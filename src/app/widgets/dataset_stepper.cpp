@@ -20,6 +20,7 @@ void DatasetStepper::draw(AppState& state) {
     int delta = 0;
     if (ImGui::Combo("##set", &choice, sets, 2) && (choice == 1) != fashion_) {
         fashion_ = choice == 1;
+        chosen_ = true;
         index_ = 0;
         pressed = true;  // switching the set shows its first image
     }

@@ -23,6 +23,10 @@ public:
     // Another input (a sample file, an opened image) replaced ours.
     void forget() { active_ = false; }
     bool active() const { return active_; }
+    // The set shown until the user picks one: the data the view's model was trained on.
+    void suggest(bool fashion) {
+        if (!active_ && !chosen_) fashion_ = fashion;
+    }
 
 private:
     const char* spec() const { return fashion_ ? "fashion-mnist" : "mnist"; }
@@ -32,6 +36,7 @@ private:
     int index_ = 0;
     bool active_ = false;   // the input is an image of ours
     bool pending_ = false;  // asked for before the set had loaded
+    bool chosen_ = false;   // the user picked the set
 };
 
 }  // namespace cl

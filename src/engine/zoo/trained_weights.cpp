@@ -62,6 +62,12 @@ const TrainedWeights* default_trained_weights(const std::string& model) {
     return nullptr;
 }
 
+std::string trained_dataset(const std::string& model, const std::string& weights_path) {
+    const TrainedWeights* t = weights_path.empty() ? default_trained_weights(model)
+                                                   : trained_weights_for(weights_path);
+    return t ? t->dataset : "";
+}
+
 bool has_random_weights(const std::string& model, const std::string& weights_path) {
     if (ends_with_nocase(model, ".onnx")) return false;  // an ONNX file carries its weights
     if (weights_path == "none") return true;

@@ -33,6 +33,10 @@ const TrainedWeights* default_trained_weights(const std::string& model);
 // weights_path "" means the model's defaults, "none" the He initialisation.
 std::string weights_status(const std::string& model, const std::string& weights_path);
 
+// The dataset_load spec the model's weights were trained on ("mnist", "fashion-mnist"), "" when
+// unknown (random weights, an ONNX file, weights from elsewhere).
+std::string trained_dataset(const std::string& model, const std::string& weights_path);
+
 // True when the model runs on He-initialised weights (no file given, none shipped or missing).
 bool has_random_weights(const std::string& model, const std::string& weights_path);
 

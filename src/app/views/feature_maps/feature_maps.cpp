@@ -17,6 +17,7 @@
 #include "engine/filters.h"
 #include "engine/io/model_input.h"
 #include "engine/render.h"
+#include "engine/zoo/trained_weights.h"
 #include "engine/zoo/zoo.h"
 
 namespace cl {
@@ -205,7 +206,11 @@ void FeatureMapsView::draw_sidebar(AppState& state, const Snapshot& snapshot, in
     ImGui::SameLine();
     if (ImGui::Button("Open image\xE2\x80\xA6")) state.action = AppAction::OpenImage;
     const Shape in = snapshot.graph->input_shape();
-    if (in.c == 1 && in.h == 28 && in.w == 28) test_images_.draw(state);
+    if (in.c == 1 && in.h == 28 && in.w == 28) {
+        test_images_.suggest(trained_dataset(snapshot.request.model, snapshot.request.weights) !=
+                             "mnist");
+        test_images_.draw(state);
+    }
     ImGui::Separator();
     draw_layer_table(state, snapshot, selected);
 }

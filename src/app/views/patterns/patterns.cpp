@@ -212,6 +212,7 @@ void PatternsView::draw_header(AppState& state, const Snapshot& snapshot) {
     ImGui::Text("Input: %s", snapshot.input_label.c_str());
     if (dataset_fits_) {
         ImGui::SameLine();
+        test_images_.suggest(fashion_);
         test_images_.draw(state);
     }
     ImGui::SameLine();

@@ -307,6 +307,8 @@ void WalkthroughView::draw_input_choice(AppState& state, const Snapshot& snapsho
     ImGui::EndDisabled();
     if (in.c == 1 && in.h == 28 && in.w == 28) {
         ImGui::SameLine();
+        test_images_.suggest(trained_dataset(snapshot.request.model, snapshot.request.weights) !=
+                             "mnist");
         test_images_.draw(state);
     }
     ImGui::SameLine();
