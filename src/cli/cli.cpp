@@ -31,6 +31,8 @@ const Subcommand k_subcommands[] = {
     {"bench", "Forward-pass latency with every activation kept, per-layer profile", register_bench},
     {"ops", "List the ONNX operators the importer supports", register_ops},
     {"export", "Write a built-in model with its weights to ONNX", register_export},
+    {"explain", "Where the network looked: Grad-CAM, saliency, gradient x input or occlusion",
+     register_explain},
 };
 }  // namespace
 

@@ -21,5 +21,6 @@ CommandRunner register_eval(CLI::App& app);
 CommandRunner register_bench(CLI::App& app);
 CommandRunner register_ops(CLI::App& app);
 CommandRunner register_export(CLI::App& app);
+CommandRunner register_explain(CLI::App& app);
 
 }  // namespace cl

@@ -2,6 +2,7 @@
 // node's output with its wall time.
 #include "engine/graph.h"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 
@@ -32,6 +33,7 @@ private:
 Graph::Graph(Graph&& other) noexcept
     : name_(std::move(other.name_)),
       nodes_(std::move(other.nodes_)),
+      training_(other.training_),
       arena_(std::move(other.arena_)) {
     other.arena_ = std::make_unique<ActivationArena>();
 }
@@ -40,6 +42,7 @@ Graph& Graph::operator=(Graph&& other) noexcept {
     if (this != &other) {
         name_ = std::move(other.name_);
         nodes_ = std::move(other.nodes_);
+        training_ = other.training_;
         arena_ = std::move(other.arena_);
         other.arena_ = std::make_unique<ActivationArena>();
     }
@@ -114,8 +117,10 @@ Activations Graph::forward(const Tensor& input, const RunControl& control) const
 
     using Clock = std::chrono::steady_clock;
     const int batch = got.n;
-    std::vector<Shape> shapes;  // nodes 1.. (the input is kept as given, not copied)
-    for (int i = 1; i < size(); ++i) {
+    const int last =
+        control.stop_after >= 0 ? std::min(control.stop_after, size() - 1) : size() - 1;
+    std::vector<Shape> shapes;  // nodes 1..last (the input is kept as given, not copied)
+    for (int i = 1; i <= last; ++i) {
         Shape s = nodes_[size_t(i)].shape;
         s.n = batch;
         shapes.push_back(s);
@@ -126,8 +131,8 @@ Activations Graph::forward(const Tensor& input, const RunControl& control) const
     acts.millis.assign(nodes_.size(), 0.0);
     acts.fused.assign(nodes_.size(), false);
     acts.outputs[0] = input;
-    for (int i = 1; i < size(); ++i) {
-        if (control.keep_going && !control.keep_going(i, size())) {
+    for (int i = 1; i <= last; ++i) {
+        if (control.keep_going && !control.keep_going(i, last + 1)) {
             acts.cancelled = true;
             return acts;
         }
@@ -138,7 +143,7 @@ Activations Graph::forward(const Tensor& input, const RunControl& control) const
         Tensor& out = acts.outputs[size_t(i)];
         if (out.empty()) out = std::move(outputs[size_t(i - 1)]);  // unless taken for fusion
         if (control.poison_outputs) out.fill(std::numeric_limits<float>::quiet_NaN());
-        if (relu_follows(i)) {  // the ReLU in the same pass, while each band is in cache
+        if (i < last && relu_follows(i)) {  // the ReLU in the same pass, while in cache
             Tensor& relu = acts.outputs[size_t(i + 1)];
             relu = std::move(outputs[size_t(i)]);  // kept for the ReLU's turn if not fused
             if (control.poison_outputs) relu.fill(std::numeric_limits<float>::quiet_NaN());
@@ -186,6 +191,7 @@ int64_t Graph::param_count() const {
 }
 
 void Graph::set_training(bool training) {
+    training_ = training;
     for (Node& node : nodes_) node.op->set_training(training);
 }
 
@@ -199,6 +205,7 @@ Graph Graph::clone() const {
         n.shape = node.shape;
         copy.nodes_.push_back(std::move(n));
     }
+    copy.training_ = training_;
     return copy;
 }
 

@@ -29,6 +29,9 @@ struct RunControl {
     // Tests: fill every output with NaN before its op runs, proving that each op writes all of
     // its output (outputs come from a reused arena, not zero-filled).
     bool poison_outputs = false;
+    // Run nodes up to this one only (-1: all); the later outputs stay empty and the pass is not
+    // cancelled. For work that needs one layer of many images (explain/top_k.h).
+    int stop_after = -1;
 };
 
 // Immutable once returned: the arena recycles a pass's memory only after every tensor of it
@@ -79,7 +82,8 @@ public:
     std::vector<GraphParam> params();  // every node's params, "node.param"
     int64_t param_count() const;       // trainable parameters
     void set_training(bool training);
-    Graph clone() const;  // deep copy
+    bool training() const { return training_; }  // the last set_training(); false when new
+    Graph clone() const;                         // deep copy
 
 private:
     // Node index+1 is a ReLU of node index alone (forward() offers it to node index's op).
@@ -87,6 +91,7 @@ private:
 
     std::string name_;
     std::vector<Node> nodes_;
+    bool training_ = false;
     // Where forward() puts the outputs; never null (a moved-from graph gets an empty one).
     std::unique_ptr<ActivationArena> arena_;
 };

@@ -90,6 +90,8 @@ TEST_P(OpCases, ForwardWithReluMatchesReference) {
 TEST_P(OpCases, BackwardMatchesFiniteDifferences) {
     const OpCase& c = GetParam();
     Prepared p = prepare(c);
+    EXPECT_EQ(p.op->has_backward(), c.has_backward)
+        << "has_backward() disagrees with the row (and with whether backward() throws)";
     if (!c.has_backward) {
         const Inputs x = p.ptrs();
         const Tensor y = testing::run_op(*p.op, x);
@@ -141,6 +143,36 @@ TEST_P(OpCases, BackwardWithoutInputGradients) {
     for (size_t i = 0; i < param_grads[0].size(); ++i)
         EXPECT_TRUE(testing::tensors_close(param_grads[0][i], param_grads[1][i], 1e-6f, 1e-7f))
             << "parameter gradient " << i;
+}
+
+// BackwardArgs::param_grads false (explanations): the same input gradients, bit for bit, and
+// no parameter gradient written or allocated.
+TEST_P(OpCases, BackwardWithoutParameterGradients) {
+    const OpCase& c = GetParam();
+    if (!c.has_backward) return;  // BackwardWithoutInputGradients checks that it throws
+    const Prepared p = prepare(c);
+    const Inputs x = p.ptrs();
+    std::vector<std::vector<Tensor>> dx(2);
+    for (int pass = 0; pass < 2; ++pass) {
+        const bool param_grads = pass == 0;
+        std::unique_ptr<Op> op = p.op->clone();
+        const Tensor y = testing::run_op(*op, x);
+        const Tensor dy = testing::random_tensor(y.shape(), 5);
+        for (const Tensor& t : p.inputs) dx[size_t(pass)].push_back(Tensor::zeros(t.shape()));
+        BackwardArgs args;
+        args.inputs = x;
+        args.output = &y;
+        args.grad_output = &dy;
+        args.param_grads = param_grads;
+        for (Tensor& g : dx[size_t(pass)]) args.grad_inputs.push_back(&g);
+        op->backward(args);
+        if (param_grads) continue;
+        for (const NamedParam& np : op->read_params()) {
+            if (np.grad) EXPECT_TRUE(np.grad->empty()) << np.name << "'s gradient was allocated";
+        }
+    }
+    for (size_t i = 0; i < dx[0].size(); ++i)
+        EXPECT_TRUE(testing::tensors_close(dx[1][i], dx[0][i], 0.0f, 0.0f)) << "input " << i;
 }
 
 INSTANTIATE_TEST_SUITE_P(Ops, OpCases, ::testing::ValuesIn(op_cases()),

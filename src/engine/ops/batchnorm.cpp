@@ -81,8 +81,9 @@ public:
             }
     }
 
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
-        allocate_grads({{&weight_, &weight_grad_}, {&bias_, &bias_grad_}});
+        if (args.param_grads) allocate_grads({{&weight_, &weight_grad_}, {&bias_, &bias_grad_}});
         const Tensor& x = *args.inputs[0];
         const Tensor& dy = *args.grad_output;
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
@@ -100,8 +101,10 @@ public:
                     sum_dy_xhat += dy[offset + i] * (x[offset + i] - stats.mean[c]) * inv_std;
                 }
             }
-            weight_grad_[c] += float(sum_dy_xhat);
-            bias_grad_[c] += float(sum_dy);
+            if (args.param_grads) {
+                weight_grad_[c] += float(sum_dy_xhat);
+                bias_grad_[c] += float(sum_dy);
+            }
             if (!dx) continue;
             const double g = weight_[c] * inv_std;
             // Training: the batch mean and variance depend on x too, which removes the

@@ -36,6 +36,7 @@ public:
         for (int64_t i = 0; i < output.numel(); ++i) y[i] = std::min(std::max(x[i], lo_), hi_);
     }
 
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
         if (!dx) return;

@@ -193,8 +193,10 @@ public:
         }
     }
 
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
-        allocate_grads({{&weight_, &weight_grad_}, {&bias_, &bias_grad_}});
+        const bool dw_wanted = args.param_grads;
+        if (dw_wanted) allocate_grads({{&weight_, &weight_grad_}, {&bias_, &bias_grad_}});
         const Tensor& x = *args.inputs[0];
         const Tensor& dy = *args.grad_output;
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
@@ -203,27 +205,29 @@ public:
         const int kdim = win.channels * p_.kernel * p_.kernel;
         const int spatial = win.out_h * win.out_w;
         const int64_t plane = int64_t(win.height) * win.width;
-        std::vector<float> columns(direct() ? 0 : size_t(kdim) * spatial);
+        std::vector<float> columns(direct() || !dw_wanted ? 0 : size_t(kdim) * spatial);
         std::vector<float> grad_columns(direct() || !dx ? 0 : size_t(kdim) * spatial);
         for (int n = 0; n < x.shape().n; ++n) {
             for (int g = 0; g < p_.groups; ++g) {
                 const int64_t in_offset = (int64_t(n) * in_channels_ + g * win.channels) * plane;
-                const float* src = x.data() + in_offset;
-                if (!direct()) im2col(src, win, columns.data());
-                const float* cols = direct() ? src : columns.data();  // [Cin/g*K*K, OH*OW]
                 const float* dout =
                     dy.data() + (int64_t(n) * p_.out_channels + g * cout_g) * spatial;
-                // The products go through gemm() so that large ones use the engine's pool.
-                GemmArgs dw;  // [Cout/g, OH*OW] x [OH*OW, Cin/g*K*K] += into the weight grad
-                dw.m = cout_g, dw.n = kdim, dw.k = spatial;
-                dw.a = dout, dw.lda = spatial;
-                dw.b = cols, dw.ldb = spatial, dw.transpose_b = true;
-                dw.c = weight_grad_.data() + int64_t(g) * cout_g * kdim, dw.ldc = kdim;
-                dw.accumulate = true;
-                gemm(dw);
-                if (p_.bias)
-                    VectorMap(bias_grad_.data() + g * cout_g, cout_g) +=
-                        ConstMatrixMap(dout, cout_g, spatial).rowwise().sum();
+                if (dw_wanted) {
+                    const float* src = x.data() + in_offset;
+                    if (!direct()) im2col(src, win, columns.data());
+                    const float* cols = direct() ? src : columns.data();  // [Cin/g*K*K, OH*OW]
+                    // The products go through gemm() so that large ones use the engine's pool.
+                    GemmArgs dw;  // [Cout/g, OH*OW] x [OH*OW, Cin/g*K*K] += into the weight grad
+                    dw.m = cout_g, dw.n = kdim, dw.k = spatial;
+                    dw.a = dout, dw.lda = spatial;
+                    dw.b = cols, dw.ldb = spatial, dw.transpose_b = true;
+                    dw.c = weight_grad_.data() + int64_t(g) * cout_g * kdim, dw.ldc = kdim;
+                    dw.accumulate = true;
+                    gemm(dw);
+                    if (p_.bias)
+                        VectorMap(bias_grad_.data() + g * cout_g, cout_g) +=
+                            ConstMatrixMap(dout, cout_g, spatial).rowwise().sum();
+                }
                 if (!dx) continue;
                 GemmArgs dcols;  // [Cin/g*K*K, Cout/g] x [Cout/g, OH*OW]
                 dcols.m = kdim, dcols.n = spatial, dcols.k = cout_g;

@@ -76,19 +76,22 @@ public:
         if (has_bias_) y.rowwise() += bias_.as_matrix(1, out_).row(0);
     }
 
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
-        allocate_grads({{&weight_, &weight_grad_}, {&bias_, &bias_grad_}});
         const int n = args.inputs[0]->shape().n;
-        ConstMatrixMap dy = args.grad_output->as_matrix(n, out_);
-        // The products go through gemm() so that large ones use the engine's pool.
-        GemmArgs dw;  // [out, N] x [N, in] += into the weight grad
-        dw.m = out_, dw.n = in_, dw.k = n;
-        dw.a = args.grad_output->data(), dw.lda = out_, dw.transpose_a = true;
-        dw.b = args.inputs[0]->data(), dw.ldb = in_;
-        dw.c = weight_grad_.data(), dw.ldc = in_;
-        dw.accumulate = true;
-        gemm(dw);
-        if (has_bias_) bias_grad_.as_matrix(1, out_) += dy.colwise().sum();
+        if (args.param_grads) {
+            allocate_grads({{&weight_, &weight_grad_}, {&bias_, &bias_grad_}});
+            ConstMatrixMap dy = args.grad_output->as_matrix(n, out_);
+            // The products go through gemm() so that large ones use the engine's pool.
+            GemmArgs dw;  // [out, N] x [N, in] += into the weight grad
+            dw.m = out_, dw.n = in_, dw.k = n;
+            dw.a = args.grad_output->data(), dw.lda = out_, dw.transpose_a = true;
+            dw.b = args.inputs[0]->data(), dw.ldb = in_;
+            dw.c = weight_grad_.data(), dw.ldc = in_;
+            dw.accumulate = true;
+            gemm(dw);
+            if (has_bias_) bias_grad_.as_matrix(1, out_) += dy.colwise().sum();
+        }
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
         if (!dx) return;
         GemmArgs dxg;  // [N, out] x [out, in] += into the input grad

@@ -49,6 +49,7 @@ public:
         });
     }
 
+    bool has_backward() const override { return true; }
     // dx_i = dy_i s_i^-b - (2 a b / size) x_i sum over j whose window holds i of dy_j x_j
     // s_j^(-b-1)
     void backward(const BackwardArgs& args) override {
@@ -65,7 +66,7 @@ public:
             std::vector<float> scale(size_t(s.c * area)), ratio(size_t(s.c * area));
             compute_scale(x.data() + base, s.c, area, scale.data());
             for (int64_t i = 0; i < s.c * area; ++i) {
-                const float powered = pow_neg(scale[i], p_.beta);  // s^-b
+                const float powered = pow_neg(scale[i], p_.beta);            // s^-b
                 ratio[i] = dy[base + i] * x[base + i] * powered / scale[i];  // s^(-b-1)
                 scale[i] = powered;
             }

@@ -232,6 +232,9 @@ struct BackwardArgs {
     const Tensor* output = nullptr;
     const Tensor* grad_output = nullptr;
     std::vector<Tensor*> grad_inputs;
+    // false: leave the parameter gradients alone, only grad_inputs are wanted (explanations:
+    // saliency, Grad-CAM). The op then writes nothing but grad_inputs.
+    bool param_grads = true;
 };
 
 class Op {
@@ -245,6 +248,12 @@ public:
     // output is pre-allocated with infer_shape's result.
     virtual void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const = 0;
     virtual void backward(const BackwardArgs& args);  // default: throws cl::Error
+    // Whether backward() is implemented. An op that overrides backward() overrides this too
+    // (test_op_cases checks both against each row's forward_only()). Explanations ask it before
+    // they run, so that a forward-only op on the gradient's path is named up front; calling
+    // backward() to find out would need tensors of the right shapes, and its throw could not be
+    // told apart from any other error.
+    virtual bool has_backward() const { return false; }
 
     // Writes ReLU(output) into relu_output in the same pass, while each band of the output is
     // still in cache, for a ReLU node that follows this op (Graph::forward asks). Both tensors

@@ -38,6 +38,7 @@ public:
                         output.at(n, c, h + p_.top, w + p_.left) = x.at(n, c, h, w);
     }
 
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
         if (!dx) return;

@@ -176,6 +176,7 @@ public:
         });
     }
 
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
         if (!dx) return;
@@ -186,8 +187,8 @@ public:
         // The forward's maxima are known: the first cell of each window that equals its maximum
         // is the argmax, found with one comparison per cell (against a branchy running maximum
         // per cell, GoogLeNet-mini's 3x3/1 pools took a quarter of a training step).
-        const float* maxima = args.output && args.output->shape() == out ? args.output->data()
-                                                                         : nullptr;
+        const float* maxima =
+            args.output && args.output->shape() == out ? args.output->data() : nullptr;
         std::vector<PoolWindow> rows(size_t(out.h)), cols(size_t(out.w));
         for (int oh = 0; oh < out.h; ++oh) rows[size_t(oh)] = pool_window(p_, oh, 0, in.h, in.w);
         for (int ow = 0; ow < out.w; ++ow) cols[size_t(ow)] = pool_window(p_, 0, ow, in.h, in.w);
@@ -260,6 +261,7 @@ public:
         });
     }
 
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
         if (!dx) return;
@@ -299,6 +301,7 @@ public:
             x.as_matrix(planes, int(area)).rowwise().sum() / float(area);
     }
 
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
         if (!dx) return;

@@ -28,6 +28,7 @@ public:
     void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const override {
         std::copy(inputs[0]->data(), inputs[0]->data() + output.numel(), output.data());
     }
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         add_into(*args.grad_output, args.grad_inputs.empty() ? nullptr : args.grad_inputs[0]);
     }
@@ -63,6 +64,7 @@ public:
         }
     }
 
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         const Shape out = args.grad_output->shape();
         int c0 = 0;
@@ -107,6 +109,7 @@ public:
         if (relu) relu_into(output.data(), relu->data(), output.numel());
     }
 
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         for (Tensor* dx : args.grad_inputs) add_into(*args.grad_output, dx);
     }
@@ -142,6 +145,7 @@ public:
     }
 
     // dx = y * (dy - sum_c dy_c y_c)
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
         if (!dx) return;

@@ -45,6 +45,7 @@ public:
                         output.at(n, c, h, w) = x.at(n, c, h * stride_, w * stride_);
     }
 
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
         if (!dx) return;
