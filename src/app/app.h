@@ -45,7 +45,7 @@ private:
     void init();  // throws cl::Error
     void shutdown();
     void wait_for_events();
-    bool frame();  // false: leave the loop
+    bool frame();     // false: leave the loop
     void autosave();  // every options_.autosave_seconds, when the session changed
     void take_snapshot();
     void handle_shortcuts(ShellRequests& requests);

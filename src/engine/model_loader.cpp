@@ -39,12 +39,10 @@ Graph load_model(const std::string& name_or_path, const std::string& weights) {
 
 std::vector<std::string> class_names_for_model(const Graph& graph, const std::string& weights) {
     const int classes = graph.node(graph.output_index()).shape.c;
-    if (classes == 10 && graph.input_shape().c == 1 && graph.input_shape().h == 28)
-    {
+    if (classes == 10 && graph.input_shape().c == 1 && graph.input_shape().h == 28) {
         // The defaults of a built-in model name the data they were trained on.
         const std::string w = weights.empty() ? default_weights_for(graph.name()) : weights;
-        return class_names_for(w.find("fashion") != std::string::npos ? "fashion-mnist"
-                                                                      : "mnist");
+        return class_names_for(w.find("fashion") != std::string::npos ? "fashion-mnist" : "mnist");
     }
     if (classes == k_imagenet_classes) return imagenet_labels();
     std::vector<std::string> names;

@@ -289,7 +289,8 @@ TEST(GuiCompare, MeasurerTimesOnlyWhileQuietAndReportsTheMedian) {
 
 TEST(GuiCompare, TrainedWeightsOnlyForConvLensWeights) {
     const std::filesystem::path assets(assets_dir());
-    const TrainedWeights* mnist = trained_weights_for((assets / "lenet5-mnist.safetensors").string());
+    const TrainedWeights* mnist =
+        trained_weights_for((assets / "lenet5-mnist.safetensors").string());
     ASSERT_NE(mnist, nullptr);
     EXPECT_STREQ(mnist->dataset, "mnist");
     EXPECT_NE(std::string(mnist->command).find("convlens train lenet5 --data mnist"),

@@ -64,7 +64,6 @@ TEST(GuiSessionRestart, BrokenSessionIsMovedAsideAndAFreshOneSaved) {
     EXPECT_TRUE(read_json(session).value("presenter", false));
 }
 
-
 // Autosave: a window killed without a chance to save (a crash, a pulled plug) loses at most
 // the last autosave interval. The run switches view, then idles through many frames; the
 // session file must show the switch while the window is still open, and still parse after a
@@ -79,9 +78,8 @@ TEST(GuiSessionRestart, AutosaveKeepsTheWorkOfAKilledWindow) {
     std::ofstream(script) << "view walkthrough\nframes 100000\n";
     const std::string command = std::string(CONVLENS_BINARY) + " --screenshot " +
                                 (dir / "never.png").string() + " --size 1000x700 --script " +
-                                script.string() + " --autosave 0.5 --session " +
-                                session.string() + " > /dev/null 2>&1 & echo $! > " +
-                                pid_file.string();
+                                script.string() + " --autosave 0.5 --session " + session.string() +
+                                " > /dev/null 2>&1 & echo $! > " + pid_file.string();
     ASSERT_EQ(std::system(command.c_str()), 0);
     int pid = 0;
     std::ifstream(pid_file) >> pid;
@@ -90,8 +88,8 @@ TEST(GuiSessionRestart, AutosaveKeepsTheWorkOfAKilledWindow) {
     for (int i = 0; i < 600 && !saved; ++i) {  // up to 60 s on a busy machine
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         if (!std::filesystem::exists(session)) continue;
-        const nlohmann::json j = nlohmann::json::parse(read_file_bytes(session.string()), nullptr,
-                                                       false);
+        const nlohmann::json j =
+            nlohmann::json::parse(read_file_bytes(session.string()), nullptr, false);
         saved = !j.is_discarded() && j.value("view", "") == "walkthrough";
     }
     ::kill(pid, SIGKILL);

@@ -105,7 +105,8 @@ TEST(MiniModels, GoogLeNetMiniHasInceptionModulesWithReductionsAndGlobalAverageP
 TEST(MiniModels, ResNetMiniHasBatchNormResidualAddsAndProjectionShortcuts) {
     const Graph g = structure("resnet-mini");
     EXPECT_EQ(count_kind(g, OpKind::Add), 3);
-    EXPECT_EQ(count_kind(g, OpKind::BatchNorm2d), 9);  // stem + 2 in each of 3 blocks + 2 projections
+    EXPECT_EQ(count_kind(g, OpKind::BatchNorm2d),
+              9);  // stem + 2 in each of 3 blocks + 2 projections
     const Conv2dParams* proj = conv_params(g.node(g.require("layer2.0.downsample.0")));
     ASSERT_NE(proj, nullptr);
     EXPECT_EQ(proj->kernel, 1);

@@ -54,9 +54,9 @@ void DatasetStepper::draw(AppState& state) {
         const std::string name =
             label < int(names.size()) ? names[size_t(label)] : std::to_string(label);
         state.request.input_tensor = image;
-        state.request.input_tensor_label = std::string(fashion_ ? "Fashion-MNIST test image "
-                                                                : "MNIST test digit ") +
-                                           std::to_string(index_) + " (" + name + ")";
+        state.request.input_tensor_label =
+            std::string(fashion_ ? "Fashion-MNIST test image " : "MNIST test digit ") +
+            std::to_string(index_) + " (" + name + ")";
     }
     const std::string error = services_.datasets.error(spec(), "test");
     if (!error.empty()) {

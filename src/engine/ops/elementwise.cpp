@@ -53,6 +53,7 @@ public:
     }
 
     // y = a - b: (dy, -dy); y = a * b: (dy * b, dy * a); y = a / b: (dy / b, -dy * a / b^2).
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         CL_ASSERT(args.inputs.size() == 2);
         const float* a = args.inputs[0]->data();
@@ -137,6 +138,7 @@ public:
     }
 
     // dx = dy * dy/dx; the constant is not trained, so it gets no gradient.
+    bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
         if (!dx) return;

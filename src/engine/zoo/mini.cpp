@@ -19,14 +19,16 @@ int conv_relu(GraphBuilder& b, const std::string& name, int x, const Conv2dParam
 // the shape changes (option B).
 int residual_block(GraphBuilder& b, const std::string& name, int x, int channels, int stride) {
     const std::string p = name + ".";
-    int y = b.conv2d(p + "conv1", x, conv(channels, 3).with_stride(stride).with_pad(1).without_bias());
+    int y =
+        b.conv2d(p + "conv1", x, conv(channels, 3).with_stride(stride).with_pad(1).without_bias());
     y = b.batchnorm(p + "bn1", y);
     y = b.relu(p + "relu", y);
     y = b.conv2d(p + "conv2", y, conv(channels, 3).with_pad(1).without_bias());
     y = b.batchnorm(p + "bn2", y);
     int shortcut = x;
     if (stride != 1 || b.shape(x).c != channels) {
-        shortcut = b.conv2d(p + "downsample.0", x, conv(channels, 1).with_stride(stride).without_bias());
+        shortcut =
+            b.conv2d(p + "downsample.0", x, conv(channels, 1).with_stride(stride).without_bias());
         shortcut = b.batchnorm(p + "downsample.1", shortcut);
     }
     y = b.add(p + "add", y, shortcut);  // F(x) + x
@@ -95,11 +97,11 @@ Graph build_googlenet_mini(const ZooOptions& options) {
     x = b.relu("conv1/relu_3x3", x);
     x = b.maxpool("pool1/3x3_s2", x, pool(3, 2).with_pad(1));  // 32x14x14
     // #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj, as in the paper's Table 1.
-    x = add_inception_module(b, "inception3a", x, {16, 24, 32, 4, 8, 8}, false);  // 64x14x14
-    x = b.maxpool("pool3/3x3_s2", x, pool(3, 2).with_pad(1));                     // 64x7x7
-    x = add_inception_module(b, "inception4a", x, {32, 32, 48, 8, 16, 16}, false);  // 112x7x7
+    x = add_inception_module(b, "inception3a", x, {16, 24, 32, 4, 8, 8}, false);     // 64x14x14
+    x = b.maxpool("pool3/3x3_s2", x, pool(3, 2).with_pad(1));                        // 64x7x7
+    x = add_inception_module(b, "inception4a", x, {32, 32, 48, 8, 16, 16}, false);   // 112x7x7
     x = add_inception_module(b, "inception4b", x, {48, 48, 96, 12, 24, 24}, false);  // 192x7x7
-    x = b.global_avgpool("pool5/7x7_s1", x);                                        // 192x1x1
+    x = b.global_avgpool("pool5/7x7_s1", x);                                         // 192x1x1
     x = b.dropout("pool5/drop", x, 0.2f);
     b.linear("loss3/classifier", x, 10);
     return b.finish();

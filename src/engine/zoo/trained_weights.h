@@ -9,14 +9,14 @@
 namespace cl {
 
 struct TrainedWeights {
-    const char* model;       // zoo name: "lenet5"
-    const char* file;        // file name in assets/
-    const char* dataset;     // dataset_load spec: "mnist", "fashion-mnist"
-    const char* title;       // "MNIST"
-    double test_accuracy;    // top-1 on the test split when shipped (convlens eval)
-    double train_minutes;    // wall time of the training command on the reference machine
-    const char* command;     // the reproducible command that wrote the file (docs/zoo.md)
-    bool is_default;         // the weights load_model gives the model when none are named
+    const char* model;     // zoo name: "lenet5"
+    const char* file;      // file name in assets/
+    const char* dataset;   // dataset_load spec: "mnist", "fashion-mnist"
+    const char* title;     // "MNIST"
+    double test_accuracy;  // top-1 on the test split when shipped (convlens eval)
+    double train_minutes;  // wall time of the training command on the reference machine
+    const char* command;   // the reproducible command that wrote the file (docs/zoo.md)
+    bool is_default;       // the weights load_model gives the model when none are named
 };
 
 const std::vector<TrainedWeights>& trained_weights_list();

@@ -41,7 +41,8 @@ const std::vector<ZooEntry>& zoo_list() {
          "AlexNet at classroom scale: 1x28x28, strided 5x5 conv1, LRN, overlapping pools, "
          "dropout",
          build_alexnet_mini},
-        {"vgg-mini", "VGG at classroom scale: 1x28x28, 3x3 convs only, blocks of 1-2-2, 16-32-64 channels",
+        {"vgg-mini",
+         "VGG at classroom scale: 1x28x28, 3x3 convs only, blocks of 1-2-2, 16-32-64 channels",
          build_vgg_mini},
         {"googlenet-mini",
          "GoogLeNet at classroom scale: 1x28x28, three inception modules, global average pool",

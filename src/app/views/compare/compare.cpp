@@ -56,9 +56,11 @@ const char* CompareView::help() const {
            "the ILSVRC papers do. Parameters, MACs and memory come from the engine's summary. "
            "Latency is measured here, now: a warm-up pass, then the median of 5 forward passes (3 "
            "for models over 5 GMACs) with every activation kept; it reads 'measuring' until "
-           "then. Models trained by ConvLens (LeNet-5 and the -mini models) show their test accuracy, "
+           "then. Models trained by ConvLens (LeNet-5 and the -mini models) show their test "
+           "accuracy, "
            "evaluated now. 'Trained here' beside the ImageNet history plots those models' "
-           "Fashion-MNIST accuracy against parameters or measured time; click a point to open it.\n\n"
+           "Fashion-MNIST accuracy against parameters or measured time; click a point to open "
+           "it.\n\n"
            "ImageNet history: top-5 error of the ILSVRC winners by year with each network's "
            "depth (Russakovsky et al. 2015). Click a bar to add that network to the comparison.\n\n"
            "Export table: CSV or Markdown. File > Export view as PNG saves the picture.\n\n"
@@ -81,8 +83,7 @@ void CompareView::remove_pane(AppState& state, size_t index) {
     if (index < s.weights.size()) s.weights.erase(s.weights.begin() + long(index));
 }
 
-void CompareView::add_model(AppState& state, const std::string& model,
-                            const std::string& weights) {
+void CompareView::add_model(AppState& state, const std::string& model, const std::string& weights) {
     CompareState& s = state.compare;
     for (size_t i = 0; i < s.models.size(); ++i)
         if (s.models[i] == model && s.weights_for(i) == weights) return;

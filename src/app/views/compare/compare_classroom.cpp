@@ -25,7 +25,7 @@ namespace {
 // Loads every Fashion-MNIST model of the shipped table from the shared cache and times its
 // forward pass: one warm-up, then the median of five.
 std::shared_ptr<const std::vector<ClassroomPoint>> measure_classroom(EngineServices& services,
-                                                                    JobControl& control) {
+                                                                     JobControl& control) {
     auto points = std::make_shared<std::vector<ClassroomPoint>>();
     std::vector<const TrainedWeights*> entries;
     for (const TrainedWeights& t : trained_weights_list())
@@ -90,7 +90,8 @@ void CompareView::draw_classroom(AppState& state, float height) {
     const std::shared_ptr<const std::vector<ClassroomPoint>> points = classroom_job_.result();
     if (!points && classroom_job_.finished()) {
         const std::string error = classroom_job_.error();
-        ImGui::TextWrapped("%s", error.empty() ? "Timing the models was cancelled." : error.c_str());
+        ImGui::TextWrapped("%s",
+                           error.empty() ? "Timing the models was cancelled." : error.c_str());
         if (ImGui::Button("Time them again")) classroom_job_.reset();
         return;
     }
@@ -137,7 +138,9 @@ void CompareView::draw_classroom(AppState& state, float height) {
     auto sx = [&](double v) {
         return float(p0.x + (p1.x - p0.x) * (std::log10(v) - lx0) / std::max(lx1 - lx0, 1e-9));
     };
-    auto sy = [&](double pct) { return float(p1.y - (p1.y - p0.y) * (pct - y_lo) / (y_hi - y_lo)); };
+    auto sy = [&](double pct) {
+        return float(p1.y - (p1.y - p0.y) * (pct - y_lo) / (y_hi - y_lo));
+    };
     for (double y = y_lo; y <= y_hi + 1e-9; y += 1.0) {
         dl->AddLine(ImVec2(p0.x, sy(y)), ImVec2(p1.x, sy(y)), grid);
         char label[16];
@@ -154,11 +157,11 @@ void CompareView::draw_classroom(AppState& state, float height) {
             std::snprintf(label, sizeof label, "%s", short_count(int64_t(v)).c_str());
         dl->AddText(ImVec2(sx(v) - ImGui::CalcTextSize(label).x * 0.5f, p1.y + 2), dim, label);
     }
-    const char* x_title = by_time ? "forward pass, one image, measured now (log scale)"
-                                  : "parameters (log scale)";
-    dl->AddText(ImVec2(0.5f * (p0.x + p1.x) - ImGui::CalcTextSize(x_title).x * 0.5f,
-                       p1.y + 2 + line),
-                dim, x_title);
+    const char* x_title =
+        by_time ? "forward pass, one image, measured now (log scale)" : "parameters (log scale)";
+    dl->AddText(
+        ImVec2(0.5f * (p0.x + p1.x) - ImGui::CalcTextSize(x_title).x * 0.5f, p1.y + 2 + line), dim,
+        x_title);
 
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     const float radius = ui_scaled(7);
@@ -184,9 +187,10 @@ void CompareView::draw_classroom(AppState& state, float height) {
     if (hovered >= 0) {
         const ClassroomPoint& p = *shown[size_t(hovered)];
         ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-        ImGui::SetTooltip("%s: %.2f %% on the 10,000 Fashion-MNIST test images\n%s parameters, "
-                          "%.2f ms per image here\nClick: show it in a pane",
-                          p.model.c_str(), 100 * p.accuracy, short_count(p.params).c_str(), p.ms);
+        ImGui::SetTooltip(
+            "%s: %.2f %% on the 10,000 Fashion-MNIST test images\n%s parameters, "
+            "%.2f ms per image here\nClick: show it in a pane",
+            p.model.c_str(), 100 * p.accuracy, short_count(p.params).c_str(), p.ms);
         if (clicked) add_model(state, p.model, p.weights);
     }
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));

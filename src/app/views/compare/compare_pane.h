@@ -14,8 +14,8 @@
 #include "app/views/compare/compare_measure.h"
 #include "app/views/compare/compare_table.h"
 #include "engine/colormap.h"
-#include "engine/zoo/trained_weights.h"
 #include "engine/summary.h"
+#include "engine/zoo/trained_weights.h"
 #include "gfx/texture_cache.h"
 
 namespace cl {

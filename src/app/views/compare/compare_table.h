@@ -32,5 +32,4 @@ std::string format_short(double value);
 std::string compare_csv(const std::vector<CompareRow>& rows);
 std::string compare_markdown(const std::vector<CompareRow>& rows);
 
-
 }  // namespace cl

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <variant>
 
 #include "app/ui.h"
 #include "app/widgets/weights_status.h"
@@ -34,11 +35,15 @@ std::vector<int> ladder_nodes(const Graph& g) {
     std::vector<int> convs;
     for (int i = 0; i < g.size(); ++i) {
         const Node& n = g.node(i);
-        if (n.op && n.op->kind() == OpKind::Conv2d && spatial(n)) {
+        // 1x1 convolutions are projections and reductions (ResNet's shortcut, inception's
+        // reduce): not the layer that detects, so the ladder skips them.
+        const OpAttributes a = n.op ? n.op->attributes() : OpAttributes{};
+        const Conv2dParams* p = std::get_if<Conv2dParams>(&a);
+        if (p && p->kernel > 1 && spatial(n)) {
             // The ReLU after a conv, when there is one: what the next layer sees.
             int shown = i;
-            if (i + 1 < g.size() && g.node(i + 1).op &&
-                g.node(i + 1).op->kind() == OpKind::Relu && g.node(i + 1).inputs[0] == i)
+            if (i + 1 < g.size() && g.node(i + 1).op && g.node(i + 1).op->kind() == OpKind::Relu &&
+                g.node(i + 1).inputs[0] == i)
                 shown = i + 1;
             convs.push_back(shown);
         }
@@ -98,8 +103,8 @@ void PatternsView::sync_model(const Snapshot& snapshot) {
     dataset_fits_ = in.c == 1 && in.h == 28 && in.w == 28;
     // The images the model was trained on: MNIST for LeNet's default weights, else Fashion.
     const std::string& w = snapshot.request.weights;
-    const TrainedWeights* trained = w.empty() ? default_trained_weights(snapshot.request.model)
-                                              : trained_weights_for(w);
+    const TrainedWeights* trained =
+        w.empty() ? default_trained_weights(snapshot.request.model) : trained_weights_for(w);
     fashion_ = !(trained && std::string(trained->dataset) == "mnist");
     channel_ = -1;
     target_ = k_predicted_class;
@@ -124,7 +129,8 @@ void PatternsView::sync_model(const Snapshot& snapshot) {
 
 void PatternsView::draw(AppState& state, const Snapshot& snapshot, TextureCache& textures) {
     if (!snapshot.ok()) {
-        ImGui::TextUnformatted("Loading the model and computing its first forward pass\xE2\x80\xA6");
+        ImGui::TextUnformatted(
+            "Loading the model and computing its first forward pass\xE2\x80\xA6");
         return;
     }
     sync_model(snapshot);
@@ -144,10 +150,18 @@ void PatternsView::draw(AppState& state, const Snapshot& snapshot, TextureCache&
         panel_ = t.panel;
         ImGui::BeginChild("panel", ImVec2(0, 0), false);
         switch (t.panel) {
-            case Panel::TopPatches: draw_top_patches(snapshot, textures); break;
-            case Panel::LowToHigh: draw_ladder(snapshot, textures); break;
-            case Panel::WhereItLooked: draw_attribution(snapshot, textures); break;
-            case Panel::Dream: draw_dream(snapshot, textures); break;
+            case Panel::TopPatches:
+                draw_top_patches(snapshot, textures);
+                break;
+            case Panel::LowToHigh:
+                draw_ladder(snapshot, textures);
+                break;
+            case Panel::WhereItLooked:
+                draw_attribution(snapshot, textures);
+                break;
+            case Panel::Dream:
+                draw_dream(snapshot, textures);
+                break;
         }
         ImGui::EndChild();
         ImGui::EndTabItem();
@@ -172,7 +186,8 @@ void PatternsView::draw_header(AppState& state, const Snapshot& snapshot) {
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", e.description);
         }
         ImGui::Separator();
-        if (ImGui::Selectable("Open an ONNX model\xE2\x80\xA6")) state.action = AppAction::OpenModel;
+        if (ImGui::Selectable("Open an ONNX model\xE2\x80\xA6"))
+            state.action = AppAction::OpenModel;
         ImGui::EndCombo();
     }
     ImGui::SameLine(0, ui_scaled(16));
@@ -224,7 +239,7 @@ void PatternsView::draw_header(AppState& state, const Snapshot& snapshot) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ui_scaled(190));
     const std::vector<std::string>& names = snapshot.class_names;
-    const std::string shown = target_ == k_predicted_class ? std::string("the prediction")
+    const std::string shown = target_ == k_predicted_class  ? std::string("the prediction")
                               : target_ < int(names.size()) ? names[size_t(target_)]
                                                             : "class " + std::to_string(target_);
     if (ImGui::BeginCombo("##class", shown.c_str())) {
@@ -243,8 +258,10 @@ void PatternsView::step(AppState& state, const Snapshot& snapshot, int delta) {
     if (!snapshot.ok() || layers_.empty()) return;
     auto at = std::find(layers_.begin(), layers_.end(), layer_);
     int i = at == layers_.end() ? 0 : int(at - layers_.begin());
-    i = std::clamp(i + (delta > 1000 ? 1 << 20 : delta < -1000 ? -(1 << 20) : delta), 0,
-                   int(layers_.size()) - 1);
+    i = std::clamp(i + (delta > 1000    ? 1 << 20
+                        : delta < -1000 ? -(1 << 20)
+                                        : delta),
+                   0, int(layers_.size()) - 1);
     layer_ = layers_[size_t(i)];
     channel_ = -1;
 }

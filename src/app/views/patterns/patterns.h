@@ -46,9 +46,9 @@ private:
     std::vector<int> layers_;       // nodes with a spatial output (conv, ReLU, pool)
     int layer_ = -1;                // node of the chosen layer
     std::vector<int> ladder_nodes_;
-    bool dataset_fits_ = false;     // the model takes 1x28x28: top-k over MNIST / Fashion-MNIST
+    bool dataset_fits_ = false;  // the model takes 1x28x28: top-k over MNIST / Fashion-MNIST
     bool fashion_ = true;
-    int channel_ = -1;              // enlarged channel in Top patches, -1 none
+    int channel_ = -1;  // enlarged channel in Top patches, -1 none
     int target_ = k_predicted_class;
     AttributionMethod method_ = AttributionMethod::GradCam;
     int occlusion_patch_ = 0, occlusion_stride_ = 0;

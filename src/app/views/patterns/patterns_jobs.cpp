@@ -82,8 +82,8 @@ std::shared_ptr<const TopKTiles> make_tiles(const Graph& graph, const TopKResult
     return out;
 }
 
-std::shared_ptr<const TopKTiles> top_k_tiles(EngineServices& services, const Graph& graph,
-                                             int node, const std::string& dataset, int k,
+std::shared_ptr<const TopKTiles> top_k_tiles(EngineServices& services, const Graph& graph, int node,
+                                             const std::string& dataset, int k,
                                              JobControl& control) {
     control.progress(-1, "loading " + dataset);
     std::shared_ptr<const Dataset> data = services.datasets.get(dataset, "test");
@@ -149,10 +149,14 @@ std::shared_ptr<const TopKTiles> tiles_subset(const TopKTiles& tiles, int max_ch
 
 const char* attribution_method_name(AttributionMethod m) {
     switch (m) {
-        case AttributionMethod::GradCam: return "Grad-CAM";
-        case AttributionMethod::Saliency: return "Saliency";
-        case AttributionMethod::GradientTimesInput: return "Gradient \xC3\x97 input";
-        case AttributionMethod::Occlusion: return "Occlusion";
+        case AttributionMethod::GradCam:
+            return "Grad-CAM";
+        case AttributionMethod::Saliency:
+            return "Saliency";
+        case AttributionMethod::GradientTimesInput:
+            return "Gradient \xC3\x97 input";
+        case AttributionMethod::Occlusion:
+            return "Occlusion";
     }
     return "";
 }
@@ -164,10 +168,10 @@ JobHandle<TopKTiles> submit_top_k(EngineServices& services, std::shared_ptr<cons
     spec.name = "Patterns: top-" + std::to_string(k) + " images of " + graph->node(node).name;
     spec.priority = JobPriority::Background;
     spec.key = key;
-    return services.jobs.submit<TopKTiles>(spec, [&services, graph, node, dataset,
-                                                  k](JobControl& control) {
-        return top_k_tiles(services, *graph, node, dataset, k, control);
-    });
+    return services.jobs.submit<TopKTiles>(
+        spec, [&services, graph, node, dataset, k](JobControl& control) {
+            return top_k_tiles(services, *graph, node, dataset, k, control);
+        });
 }
 
 JobHandle<LayerLadder> submit_ladder(EngineServices& services, std::shared_ptr<const Graph> graph,
@@ -223,7 +227,8 @@ JobHandle<AttributionResult> submit_attribution(EngineServices& services,
                 // Saliency: magnitude. Gradient x input keeps its sign (blue-white-red).
                 out->display = request.method == AttributionMethod::Saliency
                                    ? channel_abs_max(a.map)
-                                   : a.map.shape().c == 1 ? a.map : channel_abs_max(a.map);
+                               : a.map.shape().c == 1 ? a.map
+                                                      : channel_abs_max(a.map);
                 out->target = a.target;
                 break;
             }

@@ -59,13 +59,13 @@ struct AttributionResult {
     Tensor display;  // [1,1,H,W] of the input: |sum over channels| for saliency, else the map
     Tensor input;    // [1,C,H,W], what was explained
     ExplainedClass target;
-    std::string layer;     // Grad-CAM's
+    std::string layer;          // Grad-CAM's
     int patch = 0, stride = 0;  // occlusion's
 };
 
 struct AttributionRequest {
     AttributionMethod method = AttributionMethod::GradCam;
-    int layer = -1;       // Grad-CAM
+    int layer = -1;  // Grad-CAM
     int target = k_predicted_class;
     int patch = 0, stride = 0;  // occlusion; 0 = defaults
 };

@@ -24,8 +24,7 @@ bool job_progress(JobHandle<T>& job, const char* what) {
     const JobProgress p = job.progress();
     ImGui::TextUnformatted(what);
     ImGui::ProgressBar(p.fraction >= 0 ? float(p.fraction) : 0.0f,
-                       ImVec2(ImGui::GetContentRegionAvail().x - ui_scaled(90), 0),
-                       p.text.c_str());
+                       ImVec2(ImGui::GetContentRegionAvail().x - ui_scaled(90), 0), p.text.c_str());
     ImGui::SameLine();
     if (ImGui::Button("Stop")) job.cancel();
     return true;
@@ -55,8 +54,7 @@ void overlay(TextureCache& textures, const std::string& key, const Tensor& map, 
     const float height = width * float(map.shape().h) / float(std::max(1, map.shape().w));
     ImGui::GetWindowDrawList()->AddImage(ImTextureID(intptr_t(atlas.texture)), at,
                                          ImVec2(at.x + width, at.y + height), ImVec2(0, 0),
-                                         ImVec2(1, 1),
-                                         ImGui::GetColorU32(ImVec4(1, 1, 1, alpha)));
+                                         ImVec2(1, 1), ImGui::GetColorU32(ImVec4(1, 1, 1, alpha)));
 }
 
 Tensor input_plane(const Tensor& input) {
@@ -84,11 +82,12 @@ void PatternsView::draw_top_patches(const Snapshot& snapshot, TextureCache& text
     if (top_k_for_ != wanted) {
         top_k_for_ = wanted;
         channel_ = -1;
-        top_k_ = submit_top_k(services_, snapshot.graph, layer_, dataset_spec(), 9,
-                              "patterns top-k");
+        top_k_ =
+            submit_top_k(services_, snapshot.graph, layer_, dataset_spec(), 9, "patterns top-k");
     }
-    if (job_progress(top_k_, "Searching the 10,000 test images for each channel's strongest "
-                             "responses\xE2\x80\xA6"))
+    if (job_progress(top_k_,
+                     "Searching the 10,000 test images for each channel's strongest "
+                     "responses\xE2\x80\xA6"))
         return;
     job_error(top_k_);
     const std::shared_ptr<const TopKTiles> tiles = top_k_.result();
@@ -109,14 +108,15 @@ void PatternsView::draw_top_patches(const Snapshot& snapshot, TextureCache& text
     const float grid_w = channel_ >= 0 ? std::floor(avail_w * 0.58f) : avail_w;
     const float grid_h = ImGui::GetContentRegionAvail().y;
     ImGui::BeginChild("topk_grid", ImVec2(grid_w, grid_h), false);
-    const std::string key = "patterns/topk/" + top_k_for_ + "/" + std::to_string(snapshot.result_generation);
+    const std::string key =
+        "patterns/topk/" + top_k_for_ + "/" + std::to_string(snapshot.result_generation);
     const Atlas& atlas = textures.atlas(key, tiles->mosaic, ColourSettings{Colormap::Gray, false});
     FeatureGridOptions options;
     options.pixel_grid = false;
     const float aspect = float(tiles->mosaic.shape().h) / float(tiles->mosaic.shape().w);
     const float w = ImGui::GetContentRegionAvail().x;
-    const FeatureGridHover hover =
-        feature_grid("topk", atlas, tiles->mosaic, ImVec2(w, std::min(w * aspect, grid_h - 4)), options);
+    const FeatureGridHover hover = feature_grid(
+        "topk", atlas, tiles->mosaic, ImVec2(w, std::min(w * aspect, grid_h - 4)), options);
     if (hover.channel >= 0) {
         const int c = tiles->channel_at(hover.x, hover.y);
         if (c >= 0) {
@@ -155,9 +155,9 @@ void PatternsView::draw_channel_images(const TopKTiles& tiles, int channel, Text
         Tensor image = Tensor::zeros({1, 1, s.h, s.w});
         std::copy(tiles.data->images.data() + int64_t(h.image) * s.per_sample(),
                   tiles.data->images.data() + int64_t(h.image + 1) * s.per_sample(), image.data());
-        const ImVec2 at = picture(textures, "patterns/image/" + tiles.data->name + "/" +
-                                                std::to_string(h.image),
-                                  image, Colormap::Gray, side);
+        const ImVec2 at =
+            picture(textures, "patterns/image/" + tiles.data->name + "/" + std::to_string(h.image),
+                    image, Colormap::Gray, side);
         if (!h.field.all) {
             const float px = side / float(s.w);
             ImGui::GetWindowDrawList()->AddRect(
@@ -176,9 +176,10 @@ void PatternsView::draw_channel_images(const TopKTiles& tiles, int channel, Text
 
 void PatternsView::draw_ladder(const Snapshot& snapshot, TextureCache& textures) {
     if (!dataset_fits_) {
-        ImGui::TextWrapped("Low to high searches MNIST or Fashion-MNIST (1x28x28 images); this "
-                           "model takes %s.",
-                           snapshot.graph->input_shape().chw().c_str());
+        ImGui::TextWrapped(
+            "Low to high searches MNIST or Fashion-MNIST (1x28x28 images); this "
+            "model takes %s.",
+            snapshot.graph->input_shape().chw().c_str());
         return;
     }
     if (ladder_nodes_.empty()) {
@@ -236,7 +237,8 @@ void PatternsView::draw_attribution(const Snapshot& snapshot, TextureCache& text
     if (method_ == AttributionMethod::Occlusion) {
         ImGui::SetNextItemWidth(ui_scaled(110));
         const int side = std::min(g.input_shape().h, g.input_shape().w);
-        int patch = occlusion_patch_ > 0 ? occlusion_patch_ : OcclusionOptions::default_patch(g.input_shape());
+        int patch = occlusion_patch_ > 0 ? occlusion_patch_
+                                         : OcclusionOptions::default_patch(g.input_shape());
         if (ImGui::SliderInt("patch", &patch, 1, std::max(2, side / 2))) occlusion_patch_ = patch;
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ui_scaled(110));
@@ -266,8 +268,8 @@ void PatternsView::draw_attribution(const Snapshot& snapshot, TextureCache& text
         r.target = target_;
         r.patch = occlusion_patch_;
         r.stride = occlusion_stride_;
-        attribution_ = submit_attribution(services_, snapshot.graph,
-                                          snapshot.activations.outputs[0], r);
+        attribution_ =
+            submit_attribution(services_, snapshot.graph, snapshot.activations.outputs[0], r);
     }
     const std::shared_ptr<const AttributionResult> result = attribution_.result();
     if (!result) {
@@ -327,7 +329,8 @@ void PatternsView::draw_dream(const Snapshot& snapshot, TextureCache& textures) 
         ImGui::SliderInt("class", &dream_channel_, 0, std::max(0, classes - 1));
     else
         ImGui::SliderInt("channel", &dream_channel_, 0, std::max(0, channels - 1));
-    dream_channel_ = std::clamp(dream_channel_, 0, std::max(0, (dream_class_ ? classes : channels) - 1));
+    dream_channel_ =
+        std::clamp(dream_channel_, 0, std::max(0, (dream_class_ ? classes : channels) - 1));
     ImGui::SameLine();
     const bool running = dream_.running();
     if (!running && ImGui::Button("Start")) {
@@ -353,9 +356,10 @@ void PatternsView::draw_dream(const Snapshot& snapshot, TextureCache& textures) 
             "Start: gradient ascent on the input image, step by step, towards what %s likes "
             "most (L2 decay pulls it back to black, a jitter of 2 pixels and a small blur keep "
             "it from turning into noise).",
-            dream_class_ ? "the class" : ("channel " + std::to_string(dream_channel_) + " of " +
-                                          (layer_ >= 0 ? g.node(layer_).name : std::string("-")))
-                                             .c_str());
+            dream_class_ ? "the class"
+                         : ("channel " + std::to_string(dream_channel_) + " of " +
+                            (layer_ >= 0 ? g.node(layer_).name : std::string("-")))
+                               .c_str());
         return;
     }
     ImGui::Text("step %d, objective %.4g", frame->step.step, frame->step.objective);

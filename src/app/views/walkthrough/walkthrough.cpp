@@ -27,7 +27,8 @@ const char* const k_minis[] = {"alexnet-mini", "vgg-mini", "googlenet-mini", "re
 
 template <size_t N>
 bool listed(const char* const (&names)[N], const std::string& name) {
-    return std::any_of(std::begin(names), std::end(names), [&](const char* c) { return name == c; });
+    return std::any_of(std::begin(names), std::end(names),
+                       [&](const char* c) { return name == c; });
 }
 
 std::string shape_text(const Shape& s) {

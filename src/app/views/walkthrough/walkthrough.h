@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "app/file_dialog.h"
-#include "app/widgets/dataset_stepper.h"
 #include "app/views/view.h"
+#include "app/widgets/dataset_stepper.h"
 #include "engine/colormap.h"
 #include "engine/explain/layer_notes.h"
 #include "engine/summary.h"
