@@ -52,6 +52,7 @@ public:
         for (int64_t i = 0; i < output.numel(); ++i) y[i] = apply(kind_, a[i], b[i]);
     }
 
+    bool has_backward() const override { return true; }
     // y = a - b: (dy, -dy); y = a * b: (dy * b, dy * a); y = a / b: (dy / b, -dy * a / b^2).
     void backward(const BackwardArgs& args) override {
         CL_ASSERT(args.inputs.size() == 2);
@@ -136,6 +137,7 @@ public:
             }
     }
 
+    bool has_backward() const override { return true; }
     // dx = dy * dy/dx; the constant is not trained, so it gets no gradient.
     void backward(const BackwardArgs& args) override {
         Tensor* dx = args.grad_inputs.empty() ? nullptr : args.grad_inputs[0];
