@@ -15,6 +15,7 @@
 
 #include "cli_runner.h"
 #include "engine/error.h"
+#include "engine/explain/activation_max.h"
 #include "engine/explain/attribution.h"
 #include "engine/io/model_input.h"
 #include "engine/io/npy.h"
@@ -238,7 +239,9 @@ TEST(Attribution, NoParameterGradientIsTouched) {
     saliency(g, x);
     grad_cam(g, x, g.require("conv2"));
     for (const GraphParam& p : g.params()) {
-        if (p.param.grad) EXPECT_TRUE(p.param.grad->empty()) << p.name;
+        if (p.param.grad) {
+            EXPECT_TRUE(p.param.grad->empty()) << p.name;
+        }
     }
 }
 
@@ -306,35 +309,50 @@ TEST(Attribution, RefusalsNameTheProblem) {
     EXPECT_NE(message([&] { saliency(g, two); }).find("one input"), std::string::npos);
 }
 
-// A model with a forward-only op (Mul by a constant, as ONNX normalisation layers use) below
-// conv2: gradient methods that must cross it refuse up front, naming node and op; Grad-CAM above
-// it and occlusion still work.
+// An op without a backward. Every engine op has one today; one added for inference only (an
+// importer's new operator, say) must not make the gradient methods fail half-way.
+class ForwardOnlyDouble final : public Op {
+public:
+    OpKind kind() const override { return OpKind::Mul; }
+    std::unique_ptr<Op> clone() const override { return std::make_unique<ForwardOnlyDouble>(); }
+    Shape infer_shape(const std::vector<Shape>& inputs) const override { return inputs.at(0); }
+    void forward(const std::vector<const Tensor*>& inputs, Tensor& output) const override {
+        for (int64_t i = 0; i < output.numel(); ++i) output[i] = 2.0f * (*inputs[0])[i];
+    }
+};
+
+// The forward-only op below conv2: gradient methods that must cross it refuse up front, naming
+// node and op; Grad-CAM above it and occlusion still work.
 TEST(Attribution, ForwardOnlyOpIsNamedUpFront) {
+    const Graph lenet = load_model("lenet5");
+    for (const Node& node : lenet.nodes())
+        EXPECT_TRUE(node.op->kind() == OpKind::Input || node.op->has_backward()) << node.name;
     ZooOptions zo;
     GraphBuilder b("scaled", zo);
     int x = b.input("input", {1, 1, 10, 10});
     x = b.conv2d("conv1", x, conv(3, 3));
-    Graph& graph = b.graph();
-    x = graph.add("scale", make_elementwise_constant(OpKind::Mul, Tensor::filled({1, 1, 1, 1}, 2)),
-                  {x});
+    x = b.graph().add("scale", std::make_unique<ForwardOnlyDouble>(), {x});
     x = b.conv2d("conv2", x, conv(4, 3));
     x = b.relu("relu2", x);
     x = b.flatten("flatten", x);
     b.linear("fc", x, 3);
-    Graph g = b.finish();
+    const Graph g = b.finish();
     const int scale = g.require("scale");
     EXPECT_EQ(first_without_backward(g, logits_node(g), 0), scale);
     EXPECT_EQ(first_without_backward(g, logits_node(g), g.require("conv2")), -1);
     const Tensor in = testing::random_tensor(g.input_shape(), 16, 0.0f, 1.0f);
     try {
         saliency(g, in);
-        ADD_FAILURE() << "saliency ran through a Mul without backward";
+        ADD_FAILURE() << "saliency ran through an op without backward";
     } catch (const Error& e) {
         const std::string m = e.what();
         EXPECT_NE(m.find("'scale' (Mul)"), std::string::npos) << m;
         EXPECT_NE(m.find("occlusion"), std::string::npos) << m;
     }
     EXPECT_THROW(grad_cam(g, in, g.require("conv1")), Error);
+    ActivationMaxOptions o;
+    o.node = g.require("relu2");
+    EXPECT_THROW(ActivationMaximizer(g, o), Error);
     EXPECT_NO_THROW(grad_cam(g, in, g.require("relu2")));
     EXPECT_FALSE(occlusion(g, in).map.empty());
 }

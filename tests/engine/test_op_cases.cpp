@@ -168,7 +168,9 @@ TEST_P(OpCases, BackwardWithoutParameterGradients) {
         op->backward(args);
         if (param_grads) continue;
         for (const NamedParam& np : op->read_params()) {
-            if (np.grad) EXPECT_TRUE(np.grad->empty()) << np.name << "'s gradient was allocated";
+            if (np.grad) {
+                EXPECT_TRUE(np.grad->empty()) << np.name << "'s gradient was allocated";
+            }
         }
     }
     for (size_t i = 0; i < dx[0].size(); ++i)
