@@ -52,7 +52,6 @@ public:
         for (int64_t i = 0; i < output.numel(); ++i) y[i] = apply(kind_, a[i], b[i]);
     }
 
-    bool has_backward() const override { return true; }
     // y = a - b: (dy, -dy); y = a * b: (dy * b, dy * a); y = a / b: (dy / b, -dy * a / b^2).
     bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
@@ -138,7 +137,6 @@ public:
             }
     }
 
-    bool has_backward() const override { return true; }
     // dx = dy * dy/dx; the constant is not trained, so it gets no gradient.
     bool has_backward() const override { return true; }
     void backward(const BackwardArgs& args) override {
