@@ -55,6 +55,10 @@ private:
     int dream_channel_ = 0;
     bool dream_class_ = false;
 
+    static constexpr int k_channels_shown = 24;
+    bool all_channels_ = false;
+    std::shared_ptr<const TopKTiles> shown_tiles_;  // the first channels of top_k_'s result
+    const TopKTiles* shown_tiles_for_ = nullptr;
     JobHandle<TopKTiles> top_k_;
     std::string top_k_for_;  // layer + dataset the job was asked for
     JobHandle<LayerLadder> ladder_;

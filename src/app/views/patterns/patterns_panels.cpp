@@ -90,7 +90,15 @@ void PatternsView::draw_top_patches(const Snapshot& snapshot, TextureCache& text
                      "responses\xE2\x80\xA6"))
         return;
     job_error(top_k_);
-    const std::shared_ptr<const TopKTiles> tiles = top_k_.result();
+    std::shared_ptr<const TopKTiles> tiles = top_k_.result();
+    if (tiles && tiles->channels > k_channels_shown && !all_channels_) {
+        // Dozens of channels make crops too small for a projector: the first ones by default.
+        if (shown_tiles_for_ != tiles.get()) {
+            shown_tiles_ = tiles_subset(*tiles, k_channels_shown);
+            shown_tiles_for_ = tiles.get();
+        }
+        tiles = shown_tiles_;
+    }
     if (!tiles) {
         if (top_k_.finished() && !top_k_.failed() && ImGui::Button("Search again"))
             top_k_for_.clear();
@@ -104,6 +112,12 @@ void PatternsView::draw_top_patches(const Snapshot& snapshot, TextureCache& text
                   tiles->from_cache ? "; from the cache" : "");
     ImGui::TextWrapped("%s", info);
     text_dim("Click a channel to see its images in full, the receptive field outlined.");
+    const int total = snapshot.graph->node(layer_).shape.c;
+    if (total > k_channels_shown) {
+        ImGui::SameLine();
+        const std::string label = "all " + std::to_string(total) + " channels";
+        ImGui::Checkbox(label.c_str(), &all_channels_);
+    }
     const float avail_w = ImGui::GetContentRegionAvail().x;
     const float grid_w = channel_ >= 0 ? std::floor(avail_w * 0.58f) : avail_w;
     const float grid_h = ImGui::GetContentRegionAvail().y;
